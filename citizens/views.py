@@ -1,0 +1,5 @@
+from django.shortcuts import render
+
+
+def home_view(request):
+    return render(request, "citizens/home.html")

@@ -1,0 +1,16 @@
+"""Tests: fast password hashing; DATABASE_URL and REDIS_URL are honoured so CI runs on PostgreSQL and Redis."""
+from .base import *  # noqa: F401,F403
+from .base import VAR_DIR
+
+
+DEBUG = False
+SECRET_KEY = "test-secret-key-not-for-production"
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+SMS_BACKEND = "file"
+SMS_FILE_PATH = VAR_DIR / "test-sms.log"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+ALLOWED_HOSTS = ["*"]
+VAR_DIR.mkdir(parents=True, exist_ok=True)

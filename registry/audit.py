@@ -1,0 +1,54 @@
+"""The one helper every service uses to say who did what to which record."""
+from collections.abc import Iterable
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.utils import timezone
+
+from .middleware import current_origin
+from .models import AuditEvent
+
+
+def _actor_fields(actor) -> dict:
+    if actor is None or not getattr(actor, "is_authenticated", False):
+        return {"actor": None, "actor_label": "system"}
+    return {"actor": actor, "actor_label": str(actor)[:200]}
+
+
+def _origin_fields() -> dict:
+    origin = current_origin()
+    return {"ip": origin.ip, "user_agent": origin.user_agent} if origin else {}
+
+
+def audit_record(*, actor, action: str, target: models.Model | None = None, changes: dict | None = None) -> AuditEvent:
+    """Write one audit row in the caller's transaction."""
+    fields = {}
+    if target is not None:
+        fields = {
+            "target_type": ContentType.objects.get_for_model(target),
+            "target_id": str(target.pk),
+            "target_label": str(target)[:200],
+        }
+    return AuditEvent.objects.create(
+        at=timezone.now(), action=action, changes=changes or {}, **fields, **_actor_fields(actor), **_origin_fields()
+    )
+
+
+def audit_record_many(*, actor, action: str, model: type[models.Model], ids: Iterable, changes: dict | None = None) -> int:
+    """One audit row per record of a bulk action, written set-wise."""
+    content_type = ContentType.objects.get_for_model(model)
+    now = timezone.now()
+    common = {**_actor_fields(actor), **_origin_fields()}
+    rows = [
+        AuditEvent(at=now, action=action, target_type=content_type, target_id=str(pk), changes=changes or {}, **common)
+        for pk in ids
+    ]
+    AuditEvent.objects.bulk_create(rows, batch_size=2000)
+    return len(rows)
+
+
+def audit_trail(target: models.Model):
+    """Everything the audit log holds about one record, newest first."""
+    return AuditEvent.objects.filter(
+        target_type=ContentType.objects.get_for_model(target), target_id=str(target.pk)
+    ).select_related("actor")

@@ -1,0 +1,37 @@
+"""The gate every staff console view goes through."""
+from functools import wraps
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.shortcuts import redirect
+
+from .auth import confirmed_devices
+from .selectors import jurisdiction_of, otp_required
+
+
+def console_view(permission: str | None = None):
+    """Signed-in staff with a role, past the second factor where it is required, holding `permission`."""
+
+    def decorator(view):
+        @wraps(view)
+        def wrapper(request, *args, **kwargs):
+            user = request.user
+            if not user.is_authenticated or not user.is_staff:
+                return redirect(f"{settings.CONSOLE_LOGIN_PATH}?next={request.get_full_path()}")
+            if otp_required(user) and not user.is_verified():
+                if confirmed_devices(user):
+                    return redirect("console:otp_verify")
+                return redirect("console:otp_setup")
+            if permission and not (jurisdiction_of(user).is_staff and user.has_perm(permission)):
+                raise PermissionDenied
+            return view(request, *args, **kwargs)
+
+        return wrapper
+
+    return decorator
+
+
+def paginate(request, queryset):
+    """One page of a console list; the page size is the CONSOLE_PAGE_SIZE setting."""
+    return Paginator(queryset, settings.CONSOLE_PAGE_SIZE).get_page(request.GET.get("page"))

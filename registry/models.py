@@ -1,0 +1,241 @@
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+
+class BilingualName(models.Model):
+    """Reference rows named in Vietnamese and English; `name` follows the active language."""
+
+    name_vi = models.CharField(_("name (Vietnamese)"), max_length=300)
+    name_en = models.CharField(_("name (English)"), max_length=300)
+
+    class Meta:
+        abstract = True
+
+    @property
+    def name(self) -> str:
+        return self.name_en if (get_language() or "vi").startswith("en") else self.name_vi
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class AdministrativeUnit(models.Model):
+    """One node of the tree province → district → ward, coded as the General Statistics Office codes it.
+
+    Every unit carries the codes of its province and district so that a jurisdiction filter is one
+    indexed equality, whatever the depth.
+    """
+
+    class Level(models.TextChoices):
+        PROVINCE = "province", _("Province")
+        DISTRICT = "district", _("District")
+        WARD = "ward", _("Ward")
+
+    level = models.CharField(_("level"), max_length=10, choices=Level.choices)
+    code = models.PositiveIntegerField(_("code"))
+    name = models.CharField(_("name"), max_length=120)
+    codename = models.CharField(_("code name"), max_length=120)
+    parent = models.ForeignKey(
+        "self", verbose_name=_("parent unit"), null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+    )
+    province_code = models.PositiveIntegerField(_("province code"), db_index=True)
+    district_code = models.PositiveIntegerField(_("district code"), null=True, blank=True, db_index=True)
+    population = models.PositiveBigIntegerField(_("population"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("administrative unit")
+        verbose_name_plural = _("administrative units")
+        ordering = ["level", "code"]
+        constraints = [models.UniqueConstraint(fields=["level", "code"], name="unit_level_code_unique")]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_province(self) -> bool:
+        return self.level == self.Level.PROVINCE
+
+    @property
+    def is_district(self) -> bool:
+        return self.level == self.Level.DISTRICT
+
+
+class PriorityGroup(BilingualName):
+    """One of the 16 priority groups of Government Resolution 21/NQ-CP (2021)."""
+
+    number = models.PositiveSmallIntegerField(_("number"), unique=True)
+
+    class Meta:
+        verbose_name = _("priority group")
+        verbose_name_plural = _("priority groups")
+        ordering = ["number"]
+
+    def __str__(self) -> str:
+        return f"{self.number}. {self.name}"
+
+
+class Vaccine(models.Model):
+    code = models.SlugField(_("code"), max_length=40, unique=True)
+    name = models.CharField(_("name"), max_length=120)
+    manufacturer = models.CharField(_("manufacturer"), max_length=200)
+    doses_in_series = models.PositiveSmallIntegerField(_("doses in the primary series"))
+    min_interval_days = models.PositiveSmallIntegerField(_("minimum interval between doses (days)"), default=0)
+    recommended_interval_days = models.PositiveSmallIntegerField(_("recommended interval (days)"), default=0)
+    dcc_product = models.CharField(_("EU DCC vaccine product (mp)"), max_length=60, blank=True)
+    dcc_manufacturer = models.CharField(_("EU DCC manufacturer (ma)"), max_length=80, blank=True)
+    dcc_prophylaxis = models.CharField(_("EU DCC prophylaxis (vp)"), max_length=30, blank=True)
+    is_active = models.BooleanField(_("in use"), default=True)
+
+    class Meta:
+        verbose_name = _("vaccine")
+        verbose_name_plural = _("vaccines")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Facility(models.Model):
+    """A health authority or a place where people are vaccinated, placed in the unit it serves."""
+
+    class Kind(models.TextChoices):
+        PROVINCE_DEPARTMENT = "province_department", _("Provincial health department")
+        DISTRICT_CENTRE = "district_centre", _("District health centre")
+        SITE = "site", _("Vaccination site")
+
+    class SiteType(models.TextChoices):
+        HOSPITAL = "hospital", _("Hospital")
+        COMMUNE_STATION = "commune_station", _("Commune health station")
+        MOBILE_TEAM = "mobile_team", _("Mobile vaccination team")
+        CLINIC = "clinic", _("Clinic")
+        FIXED_POINT = "fixed_point", _("Temporary vaccination point")
+
+    kind = models.CharField(_("kind"), max_length=24, choices=Kind.choices)
+    site_type = models.CharField(_("site type"), max_length=24, choices=SiteType.choices, blank=True)
+    code = models.SlugField(_("code"), max_length=40, unique=True)
+    name = models.CharField(_("name"), max_length=200)
+    unit = models.ForeignKey(
+        AdministrativeUnit, verbose_name=_("administrative unit"), on_delete=models.PROTECT, related_name="facilities"
+    )
+    parent = models.ForeignKey(
+        "self", verbose_name=_("reports to"), null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+    )
+    address = models.CharField(_("address"), max_length=300, blank=True)
+    capacity_per_session = models.PositiveIntegerField(_("people per session"), default=0)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("facility")
+        verbose_name_plural = _("facilities")
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind="site") | Q(site_type=""), name="facility_site_type_only_for_sites"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Organisation(models.Model):
+    class Kind(models.TextChoices):
+        COMPANY = "company", _("Company")
+        SCHOOL = "school", _("School")
+        AGENCY = "agency", _("Government agency")
+        OTHER = "other", _("Other organisation")
+
+    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
+    name = models.CharField(_("name"), max_length=200)
+    registration_number = models.CharField(_("tax or registration number"), max_length=20, unique=True)
+    unit = models.ForeignKey(AdministrativeUnit, verbose_name=_("ward"), on_delete=models.PROTECT)
+    address = models.CharField(_("address"), max_length=300, blank=True)
+    contact_name = models.CharField(_("contact person"), max_length=200, blank=True)
+    contact_phone = models.CharField(_("contact phone"), max_length=16, blank=True)
+    confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("confirmed by"), null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisations")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class StaffAssignment(models.Model):
+    """What a staff member is: a role, and the unit or facility that role covers."""
+
+    class Role(models.TextChoices):
+        NATIONAL = "national", _("National steering committee")
+        PROVINCE = "province", _("Province officer")
+        DISTRICT = "district", _("District officer")
+        SITE = "site", _("Vaccination site staff")
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, verbose_name=_("staff member"), on_delete=models.CASCADE, related_name="assignment"
+    )
+    role = models.CharField(_("role"), max_length=10, choices=Role.choices)
+    unit = models.ForeignKey(
+        AdministrativeUnit, verbose_name=_("province or district"), null=True, blank=True, on_delete=models.PROTECT
+    )
+    facility = models.ForeignKey(Facility, verbose_name=_("facility"), null=True, blank=True, on_delete=models.PROTECT)
+    assigned_at = models.DateTimeField(_("assigned at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("staff assignment")
+        verbose_name_plural = _("staff assignments")
+        permissions = [
+            ("use_console", "Can use the staff console"),
+            ("view_dashboard", "Can view the dashboards"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                name="assignment_matches_role",
+                condition=(
+                    Q(role="national", unit__isnull=True, facility__isnull=True)
+                    | Q(role__in=["province", "district"], unit__isnull=False, facility__isnull=True)
+                    | Q(role="site", unit__isnull=True, facility__isnull=False)
+                ),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        where = self.facility or self.unit or _("Viet Nam")
+        return f"{self.get_role_display()} — {where}"
+
+
+class AuditEvent(models.Model):
+    """Who did what to which record, when, and from where. Rows are only ever added."""
+
+    at = models.DateTimeField(_("time"), db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("actor"), null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    actor_label = models.CharField(_("actor"), max_length=200, blank=True)
+    action = models.CharField(_("action"), max_length=60, db_index=True)
+    target_type = models.ForeignKey(ContentType, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    target_id = models.CharField(max_length=40, blank=True)
+    target_label = models.CharField(_("record"), max_length=200, blank=True)
+    changes = models.JSONField(_("details"), default=dict, blank=True)
+    ip = models.GenericIPAddressField(_("address"), null=True, blank=True)
+    user_agent = models.CharField(_("browser"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("audit event")
+        verbose_name_plural = _("audit events")
+        ordering = ["-at", "-pk"]
+        indexes = [models.Index(fields=["target_type", "target_id"], name="audit_target_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.actor_label} {self.action} {self.target_label}"

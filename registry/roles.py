@@ -1,0 +1,40 @@
+"""What each staff role may do, as Django permissions; where it may do it is registry.selectors' business."""
+from .models import StaffAssignment
+
+Role = StaffAssignment.Role
+
+# Permission codenames ("app_label.codename") granted to each role's group. Later features add theirs here.
+ROLE_PERMISSIONS: dict[str, list[str]] = {
+    Role.NATIONAL: [
+        "registry.use_console",
+        "registry.view_dashboard",
+        "registry.view_facility",
+        "registry.view_organisation",
+        "registry.view_auditevent",
+    ],
+    Role.PROVINCE: [
+        "registry.use_console",
+        "registry.view_dashboard",
+        "registry.view_facility",
+        "registry.view_organisation",
+        "registry.change_organisation",
+        "registry.view_auditevent",
+    ],
+    Role.DISTRICT: [
+        "registry.use_console",
+        "registry.view_dashboard",
+        "registry.view_facility",
+        "registry.view_organisation",
+    ],
+    Role.SITE: [
+        "registry.use_console",
+        "registry.view_facility",
+    ],
+}
+
+# Roles whose members must pass a second factor whatever OTP_REQUIRED_FOR_ALL_STAFF says.
+ROLES_REQUIRING_OTP = frozenset({Role.NATIONAL, Role.PROVINCE})
+
+
+def role_group_name(role: str) -> str:
+    return f"role:{role}"

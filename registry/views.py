@@ -1,0 +1,151 @@
+from django.contrib import messages
+from django.contrib.auth import login, logout
+from django.core.exceptions import ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import formats, timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+from django_otp import login as otp_login
+
+from .audit import audit_record, audit_trail
+from .auth import confirmed_devices, staff_authenticate, totp_device_for_enrolment, totp_qr_svg, totp_secret
+from .console import console_view, paginate
+from .forms import ListFilterForm, OtpTokenForm, StaffLoginForm
+from .models import Facility
+from .selectors import audit_event_list, facility_list, jurisdiction_of, organisation_list
+from .services import organisation_confirm
+
+
+def _next_url(request) -> str:
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        return target
+    return "/console/"
+
+
+def login_view(request):
+    form = StaffLoginForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        result = staff_authenticate(request, **form.cleaned_data)
+        if result.user is not None:
+            login(request, result.user, backend="django.contrib.auth.backends.ModelBackend")
+            return redirect(_next_url(request))
+        if result.locked_until:
+            until = formats.time_format(timezone.localtime(result.locked_until), "H:i")
+            form.add_error(None, _("Too many failed sign-ins for this username. Try again after %(time)s.") % {"time": until})
+        else:
+            form.add_error(None, _("The username or password is not correct."))
+    return render(request, "registry/console_login.html", {"form": form, "next": _next_url(request)})
+
+
+@require_POST
+def logout_view(request):
+    logout(request)
+    messages.info(request, _("You have signed out."))
+    return redirect("console:login")
+
+
+def _staff_only(request):
+    return request.user.is_authenticated and request.user.is_staff
+
+
+def otp_setup_view(request):
+    if not _staff_only(request):
+        return redirect("console:login")
+    if confirmed_devices(request.user):
+        return redirect("console:otp_verify")
+    device = totp_device_for_enrolment(request.user)
+    form = OtpTokenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if device.verify_token(form.cleaned_data["token"]):
+            device.confirmed = True
+            device.save(update_fields=["confirmed"])
+            otp_login(request, device)
+            audit_record(actor=request.user, action="staff.otp_enrolled", target=request.user)
+            messages.success(request, _("Your authenticator is set up. You will need a code each time you sign in."))
+            return redirect("console:home")
+        form.add_error("token", _("That code is not right. Check the time on your phone and type the newest code."))
+    return render(request, "registry/console_otp_setup.html", {
+        "form": form, "qr_svg": totp_qr_svg(device), "secret": totp_secret(device),
+    })
+
+
+def otp_verify_view(request):
+    if not _staff_only(request):
+        return redirect("console:login")
+    devices = confirmed_devices(request.user)
+    if not devices:
+        return redirect("console:otp_setup")
+    form = OtpTokenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        for device in devices:
+            allowed, _data = device.verify_is_allowed()
+            if allowed and device.verify_token(form.cleaned_data["token"]):
+                otp_login(request, device)
+                audit_record(actor=request.user, action="staff.otp_verified", target=request.user)
+                return redirect(_next_url(request))
+        if not any(device.verify_is_allowed()[0] for device in devices):
+            form.add_error("token", _("Too many wrong codes. Wait a minute, then type the newest code."))
+        else:
+            form.add_error("token", _("That code is not right. Type the newest code from your authenticator app."))
+        audit_record(actor=request.user, action="staff.otp_failed", target=request.user)
+    return render(request, "registry/console_otp_verify.html", {"form": form, "next": _next_url(request)})
+
+
+@console_view()
+def home_view(request):
+    jurisdiction = jurisdiction_of(request.user)
+    return render(request, "registry/console_home.html", {"jurisdiction": jurisdiction})
+
+
+@console_view("registry.view_facility")
+def facility_list_view(request):
+    form = ListFilterForm(request.GET or None)
+    query = form.cleaned_data["q"] if form.is_valid() else ""
+    kind = request.GET.get("kind") if request.GET.get("kind") in Facility.Kind.values else None
+    page = paginate(request, facility_list(user=request.user, kind=kind, query=query))
+    return render(request, "registry/facility_list.html", {
+        "form": form, "page": page, "kinds": Facility.Kind.choices, "kind": kind or "",
+    })
+
+
+@console_view("registry.view_facility")
+def facility_detail_view(request, pk: int):
+    facility = get_object_or_404(facility_list(user=request.user), pk=pk)
+    return render(request, "registry/facility_detail.html", {"facility": facility})
+
+
+@console_view("registry.view_organisation")
+def organisation_list_view(request):
+    form = ListFilterForm(request.GET or None)
+    query = form.cleaned_data["q"] if form.is_valid() else ""
+    page = paginate(request, organisation_list(user=request.user, query=query))
+    return render(request, "registry/organisation_list.html", {"form": form, "page": page})
+
+
+@console_view("registry.view_organisation")
+def organisation_detail_view(request, pk: int):
+    organisation = get_object_or_404(organisation_list(user=request.user), pk=pk)
+    return render(request, "registry/organisation_detail.html", {
+        "organisation": organisation, "trail": audit_trail(organisation)[:20],
+    })
+
+
+@require_POST
+@console_view("registry.change_organisation")
+def organisation_confirm_view(request, pk: int):
+    get_object_or_404(organisation_list(user=request.user), pk=pk)
+    try:
+        organisation = organisation_confirm(actor=request.user, organisation_id=pk)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("%(name)s is confirmed.") % {"name": organisation.name})
+    return redirect("console:organisation_detail", pk=pk)
+
+
+@console_view("registry.view_auditevent")
+def audit_list_view(request):
+    page = paginate(request, audit_event_list(user=request.user))
+    return render(request, "registry/audit_list.html", {"page": page})
