@@ -4,8 +4,16 @@ from django_otp.admin import OTPAdminSite
 
 from .views import health_view
 
-# Superusers reach the admin only after a second factor, like the console's national officers.
-admin.site.__class__ = OTPAdminSite
+
+
+class SuperuserOTPAdminSite(OTPAdminSite):
+    """The admin is for superusers over reference data, and only after a second factor."""
+
+    def has_permission(self, request):
+        return super().has_permission(request) and request.user.is_superuser
+
+
+admin.site.__class__ = SuperuserOTPAdminSite
 
 urlpatterns = [
     path("", include("citizens.urls")),

@@ -1,0 +1,147 @@
+"""Each role sees exactly its own jurisdiction, in selectors and on every console URL."""
+import pytest
+from django.urls import reverse
+
+from registry import urls as console_urls
+from registry.models import Organisation
+from registry.selectors import facility_list, organisation_list, unit_list
+from registry.services import organisation_confirm
+
+FACILITIES = ["centre_ba_dinh", "centre_hoan_kiem", "centre_thuan_hoa",
+              "site_phuc_xa", "site_truc_bach", "site_phuc_tan", "site_vy_da"]
+ORGANISATIONS = ["org_ha_noi", "org_hoan_kiem", "org_hue"]
+
+VISIBLE_FACILITIES = {
+    "national": set(FACILITIES),
+    "province_ha_noi": {"centre_ba_dinh", "centre_hoan_kiem", "site_phuc_xa", "site_truc_bach", "site_phuc_tan"},
+    "province_hue": {"centre_thuan_hoa", "site_vy_da"},
+    "district_ba_dinh": {"centre_ba_dinh", "site_phuc_xa", "site_truc_bach"},
+    "site_staff_phuc_xa": {"site_phuc_xa"},
+}
+VISIBLE_ORGANISATIONS = {
+    "national": set(ORGANISATIONS),
+    "province_ha_noi": {"org_ha_noi", "org_hoan_kiem"},
+    "province_hue": {"org_hue"},
+    "district_ba_dinh": {"org_ha_noi"},
+    "site_staff_phuc_xa": None,  # site staff have no organisation pages at all
+}
+ROLES = list(VISIBLE_FACILITIES)
+
+
+def _names(world, objects, keys):
+    ids = {obj.pk for obj in objects}
+    return {key for key in keys if world[key].pk in ids}
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_facility_selector_matches_jurisdiction(world, role):
+    assert _names(world, facility_list(user=world[role]), FACILITIES) == VISIBLE_FACILITIES[role]
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_organisation_selector_matches_jurisdiction(world, role):
+    expected = VISIBLE_ORGANISATIONS[role] or set()
+    assert _names(world, organisation_list(user=world[role]), ORGANISATIONS) == expected
+
+
+def test_units_in_jurisdiction(world):
+    assert unit_list(user=world["national"]).count() == 63 + 696 + 10051
+    ha_noi = unit_list(user=world["province_ha_noi"])
+    assert ha_noi.filter(level="province").get().code == 1
+    assert not ha_noi.exclude(province_code=1).exists()
+    ba_dinh = unit_list(user=world["district_ba_dinh"])
+    assert set(ba_dinh.values_list("district_code", flat=True)) == {1}
+    assert not unit_list(user=world["site_staff_phuc_xa"]).exists()
+
+
+def test_citizens_and_unassigned_see_nothing(world, django_user_model):
+    from tests.factories import CitizenFactory
+
+    citizen = CitizenFactory()
+    unassigned = django_user_model.objects.create_user("nobody", "x-Password-1", full_name="Nobody")
+    for user in (citizen, unassigned):
+        assert not facility_list(user=user).exists()
+        assert not organisation_list(user=user).exists()
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_facility_pages_match_jurisdiction(world, console_client, role):
+    client = console_client(world[role])
+    listing = client.get(reverse("console:facility_list"))
+    assert listing.status_code == 200
+    shown = {key for key in FACILITIES if world[key].name in listing.content.decode()}
+    assert shown == VISIBLE_FACILITIES[role]
+    for key in FACILITIES:
+        response = client.get(reverse("console:facility_detail", args=[world[key].pk]))
+        assert response.status_code == (200 if key in VISIBLE_FACILITIES[role] else 404), key
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_organisation_pages_match_jurisdiction(world, console_client, role):
+    client = console_client(world[role])
+    visible = VISIBLE_ORGANISATIONS[role]
+    listing = client.get(reverse("console:organisation_list"))
+    if visible is None:
+        assert listing.status_code == 403
+        for key in ORGANISATIONS:
+            assert client.get(reverse("console:organisation_detail", args=[world[key].pk])).status_code == 403
+        return
+    assert listing.status_code == 200
+    shown = {key for key in ORGANISATIONS if world[key].name in listing.content.decode()}
+    assert shown == visible
+    for key in ORGANISATIONS:
+        response = client.get(reverse("console:organisation_detail", args=[world[key].pk]))
+        assert response.status_code == (200 if key in visible else 404), key
+
+
+@pytest.mark.parametrize("role", ["province_ha_noi", "province_hue"])
+def test_province_confirms_only_its_own_organisations(world, console_client, role):
+    client = console_client(world[role])
+    for key in ORGANISATIONS:
+        response = client.post(reverse("console:organisation_confirm", args=[world[key].pk]))
+        confirmed = Organisation.objects.get(pk=world[key].pk).confirmed_at is not None
+        if key in VISIBLE_ORGANISATIONS[role]:
+            assert response.status_code == 302 and confirmed
+        else:
+            assert response.status_code == 404 and not confirmed
+
+
+@pytest.mark.parametrize("role", ["national", "district_ba_dinh", "site_staff_phuc_xa"])
+def test_other_roles_cannot_confirm_organisations(world, console_client, role):
+    response = console_client(world[role]).post(
+        reverse("console:organisation_confirm", args=[world["org_ha_noi"].pk]))
+    assert response.status_code == 403
+    assert Organisation.objects.get(pk=world["org_ha_noi"].pk).confirmed_at is None
+
+
+def test_service_refuses_another_province(world):
+    with pytest.raises(Organisation.DoesNotExist):
+        organisation_confirm(actor=world["province_ha_noi"], organisation_id=world["org_hue"].pk)
+    assert Organisation.objects.get(pk=world["org_hue"].pk).confirmed_at is None
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_audit_log_shows_only_staff_of_the_area(world, console_client, role):
+    client = console_client(world[role])
+    response = client.get(reverse("console:audit_list"))
+    if role in ("district_ba_dinh", "site_staff_phuc_xa"):
+        assert response.status_code == 403
+        return
+    assert response.status_code == 200
+    organisation_confirm(actor=world["province_hue"], organisation_id=world["org_hue"].pk)
+    page = client.get(reverse("console:audit_list")).content.decode()
+    sees_hue = world["org_hue"].name in page
+    assert sees_hue == (role in ("national", "province_hue"))
+
+
+# Every console URL must appear in this matrix; a new URL fails here until its jurisdiction is tested.
+COVERED_URL_NAMES = {
+    "home", "login", "logout", "otp_verify", "otp_setup",
+    "facility_list", "facility_detail", "organisation_list", "organisation_detail", "organisation_confirm",
+    "audit_list",
+}
+
+
+def test_every_console_url_is_in_the_matrix():
+    names = {pattern.name for pattern in console_urls.urlpatterns}
+    assert names == COVERED_URL_NAMES
