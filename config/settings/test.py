@@ -1,6 +1,6 @@
 """Tests: fast password hashing; DATABASE_URL and REDIS_URL are honoured so CI runs on PostgreSQL and Redis."""
 from .base import *  # noqa: F401,F403
-from .base import VAR_DIR
+from .base import DATABASES, VAR_DIR
 
 
 DEBUG = False
@@ -14,3 +14,4 @@ STORAGES = {
 }
 ALLOWED_HOSTS = ["*"]
 VAR_DIR.mkdir(parents=True, exist_ok=True)
+DATABASES["default"]["CONN_MAX_AGE"] = 0

@@ -2,7 +2,7 @@
 import threading
 
 import pytest
-from django.db import close_old_connections
+from django.db import connection
 
 from registry.models import AuditEvent, Organisation, StaffAssignment
 from registry.reference_data import load_reference_data
@@ -28,7 +28,7 @@ def test_concurrent_confirmations_write_one_audit_row():
         except Exception as error:  # noqa: BLE001 - reported below
             errors.append(error)
         finally:
-            close_old_connections()
+            connection.close()
 
     threads = [threading.Thread(target=confirm, args=(officer,)) for officer in officers]
     for thread in threads:
