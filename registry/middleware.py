@@ -33,3 +33,28 @@ class RequestContextMiddleware:
             return self.get_response(request)
         finally:
             _origin.reset(token)
+
+
+class LanguageMiddleware:
+    """Vietnamese unless the person chose English with the switch (kept in the language cookie).
+
+    Unlike Django's LocaleMiddleware this ignores the browser's Accept-Language: a phone set to
+    English still opens the national portal in Vietnamese until its user picks English.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        from django.conf import settings
+        from django.utils import translation
+        from django.utils.cache import patch_vary_headers
+
+        chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+        language = chosen if chosen in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
+        translation.activate(language)
+        request.LANGUAGE_CODE = language
+        response = self.get_response(request)
+        patch_vary_headers(response, ("Cookie",))
+        response.headers.setdefault("Content-Language", language)
+        return response

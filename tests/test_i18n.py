@@ -31,3 +31,8 @@ def test_console_login_in_vietnamese(client, db):
 def test_compiled_catalogues_are_committed():
     for language in ("vi", "en"):
         assert (ROOT / "locale" / language / "LC_MESSAGES" / "django.mo").stat().st_size > 0
+
+
+def test_english_browser_still_gets_vietnamese_until_it_chooses(client, db):
+    page = client.get("/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
+    assert 'lang="vi"' in page
