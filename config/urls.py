@@ -18,6 +18,7 @@ admin.site.__class__ = SuperuserOTPAdminSite
 urlpatterns = [
     path("", include("citizens.urls")),
     path("console/", include("registry.urls")),
+    path("console/people/", include("citizens.console_urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("health/", health_view, name="health"),

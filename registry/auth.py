@@ -7,12 +7,11 @@ import qrcode
 import qrcode.image.svg
 from django.conf import settings
 from django.contrib.auth import authenticate
-from django.core.cache import cache
-from django.utils import timezone
 from django_otp import devices_for_user
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from .audit import audit_record
+from .throttle import lock_clear, lock_record_failure, lock_until
 
 
 @dataclass
@@ -21,28 +20,20 @@ class SignInResult:
     locked_until: object | None = None
 
 
-def _failures_key(username: str) -> str:
-    return f"staff-login-failures:{username.lower()}"
-
-
 def staff_authenticate(request, *, username: str, password: str) -> SignInResult:
     """Check a staff password; after STAFF_LOGIN_MAX_FAILURES failures the name is locked for a while."""
-    key = _failures_key(username)
-    state = cache.get(key) or {"count": 0, "until": None}
-    now = timezone.now()
-    if state["until"] and state["until"] > now:
-        return SignInResult(locked_until=state["until"])
+    key = f"staff-login:{username.lower()}"
+    locked = lock_until(key)
+    if locked:
+        return SignInResult(locked_until=locked)
     user = authenticate(request, username=username, password=password)
     if user is not None and user.is_staff:
-        cache.delete(key)
+        lock_clear(key)
         audit_record(actor=user, action="staff.sign_in", target=user)
         return SignInResult(user=user)
-    state["count"] += 1
-    if state["count"] >= settings.STAFF_LOGIN_MAX_FAILURES:
-        state = {"count": 0, "until": now + timezone.timedelta(seconds=settings.STAFF_LOGIN_LOCK_SECONDS)}
-    cache.set(key, state, settings.STAFF_LOGIN_LOCK_SECONDS)
     audit_record(actor=None, action="staff.sign_in_failed", changes={"username": username[:150]})
-    return SignInResult(locked_until=state["until"])
+    return SignInResult(locked_until=lock_record_failure(
+        key, max_failures=settings.STAFF_LOGIN_MAX_FAILURES, lock_seconds=settings.STAFF_LOGIN_LOCK_SECONDS))
 
 
 def confirmed_devices(user) -> list:

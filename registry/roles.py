@@ -29,6 +29,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
     Role.SITE: [
         "registry.use_console",
         "registry.view_facility",
+        "citizens.resolve_health_code",
     ],
 }
 

@@ -58,6 +58,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "citizens.context_processors.notifications",
             ],
         },
     },
@@ -111,7 +112,6 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = TIME_ZONE
-CELERY_BEAT_SCHEDULE: dict = {}
 
 CACHES = {
     "default": (
@@ -149,3 +149,20 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
 }
 CONSOLE_LOGIN_PATH = "/console/login/"
+
+# Citizens' SMS codes and sign-in, all limits explicit.
+OTP_SMS_VALIDITY_SECONDS = env_int("OTP_SMS_VALIDITY_SECONDS", 5 * 60)
+OTP_SMS_MAX_ATTEMPTS = env_int("OTP_SMS_MAX_ATTEMPTS", 5)
+OTP_SMS_SENDS_PER_PHONE = env_int("OTP_SMS_SENDS_PER_PHONE", 3)
+OTP_SMS_PHONE_WINDOW_SECONDS = env_int("OTP_SMS_PHONE_WINDOW_SECONDS", 15 * 60)
+OTP_SMS_SENDS_PER_IP = env_int("OTP_SMS_SENDS_PER_IP", 10)
+OTP_SMS_IP_WINDOW_SECONDS = env_int("OTP_SMS_IP_WINDOW_SECONDS", 60 * 60)
+CITIZEN_LOGIN_MAX_FAILURES = env_int("CITIZEN_LOGIN_MAX_FAILURES", 5)
+CITIZEN_LOGIN_LOCK_SECONDS = env_int("CITIZEN_LOGIN_LOCK_SECONDS", 15 * 60)
+# SMS outbox delivery: attempts before a message is marked failed, and the first back-off (doubling each time).
+SMS_MAX_ATTEMPTS = env_int("SMS_MAX_ATTEMPTS", 8)
+SMS_RETRY_BASE_SECONDS = env_int("SMS_RETRY_BASE_SECONDS", 30)
+CITIZEN_PAGE_SIZE = env_int("CITIZEN_PAGE_SIZE", 20)
+CELERY_BEAT_SCHEDULE = {
+    "sms-send-due": {"task": "citizens.tasks.sms_send_due", "schedule": 60.0},
+}

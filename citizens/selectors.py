@@ -1,0 +1,56 @@
+"""Reads for citizens (only their own people) and for staff (scoped, audited)."""
+from django.db.models import Q, QuerySet
+
+from registry.audit import audit_record
+from registry.selectors import jurisdiction_of
+
+from .models import HealthDeclaration, Notification, Person
+
+
+def people_for(user) -> QuerySet[Person]:
+    """The account holder's own person and the people in their care; nobody else's."""
+    if not user.is_authenticated or user.is_staff:
+        return Person.objects.none()
+    return Person.objects.filter(Q(account=user) | Q(managed_by=user)).select_related(
+        "ward__parent__parent").order_by("-account_id", "full_name", "pk")
+
+
+def declarations_for(user) -> QuerySet[HealthDeclaration]:
+    return HealthDeclaration.objects.filter(person__in=people_for(user)).select_related("person")
+
+
+def notifications_for(user) -> QuerySet[Notification]:
+    if not user.is_authenticated:
+        return Notification.objects.none()
+    return Notification.objects.filter(recipient=user).select_related("person")
+
+
+def unread_notification_count(user) -> int:
+    if not user.is_authenticated or user.is_staff:
+        return 0
+    return Notification.objects.filter(recipient=user, read_at__isnull=True).count()
+
+
+def health_code_resolve(*, staff, code: str) -> tuple[Person | None, HealthDeclaration | None]:
+    """What a scanned code points to, for site staff only: a personal health QR (SSK:…) or a declaration (TKYT:…).
+
+    Every successful look-up is audited, because it reveals a person to a staff member.
+    """
+    if not (jurisdiction_of(staff).is_staff and staff.has_perm("citizens.resolve_health_code")):
+        return None, None
+    code = (code or "").strip()
+    prefix, _sep, token = code.partition(":")
+    if not token:
+        return None, None
+    if prefix.upper() == "SSK":
+        person = Person.objects.select_related("ward__parent__parent").filter(qr_token=token).first()
+        declaration = person.declarations.first() if person else None
+    elif prefix.upper() == "TKYT":
+        declaration = HealthDeclaration.objects.select_related("person__ward__parent__parent").filter(
+            qr_token=token).first()
+        person = declaration.person if declaration else None
+    else:
+        return None, None
+    if person is not None:
+        audit_record(actor=staff, action="person.code_resolved", target=person, changes={"kind": prefix.upper()})
+    return person, declaration

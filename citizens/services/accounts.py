@@ -1,0 +1,217 @@
+"""Citizen accounts: sign-up confirmed by an SMS code, sign-in with a lock, password reset, change of phone."""
+import datetime
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.contrib.auth import authenticate
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
+
+from registry.audit import audit_record
+from registry.throttle import lock_clear, lock_record_failure, lock_until
+
+from ..models import Person, SmsDevice, SmsMessage, User
+from .messaging import sms_queue
+
+Purpose = SmsMessage.Purpose
+CODE_PURPOSES = [Purpose.SIGNUP, Purpose.PASSWORD_RESET, Purpose.PHONE_CHANGE]
+
+
+def _at(moment: datetime.datetime) -> str:
+    """A time people read in a message: 14:35, or 14:35 26/11 when not today."""
+    local = timezone.localtime(moment)
+    if local.date() == timezone.localdate():
+        return formats.time_format(local, "H:i")
+    return formats.date_format(local, "H:i d/m")
+
+
+def _code_send_refusal(*, phone: str, ip: str | None) -> str | None:
+    """Why no new code may be sent now (in the person's language), or None."""
+    now = timezone.now()
+    windows = [
+        (SmsMessage.objects.filter(phone=phone), settings.OTP_SMS_SENDS_PER_PHONE,
+         settings.OTP_SMS_PHONE_WINDOW_SECONDS,
+         _("We have already sent %(count)s codes to this number. Try again after %(time)s.")),
+    ]
+    if ip:
+        windows.append((SmsMessage.objects.filter(requested_ip=ip), settings.OTP_SMS_SENDS_PER_IP,
+                        settings.OTP_SMS_IP_WINDOW_SECONDS,
+                        _("Too many codes were asked for from this connection (%(count)s). Try again after %(time)s.")))
+    for rows, limit, seconds, message in windows:
+        since = now - datetime.timedelta(seconds=seconds)
+        recent = list(
+            rows.filter(purpose__in=CODE_PURPOSES, created_at__gte=since)
+            .order_by("created_at").values_list("created_at", flat=True)[:limit]
+        )
+        if len(recent) >= limit:
+            return message % {"count": limit, "time": _at(recent[0] + datetime.timedelta(seconds=seconds))}
+    return None
+
+
+def _code_send(*, user: User, phone: str, purpose: str, ip: str | None) -> SmsDevice:
+    refusal = _code_send_refusal(phone=phone, ip=ip)
+    if refusal:
+        raise ValidationError(refusal, code="rate_limited")
+    device, _created = SmsDevice.objects.select_for_update().get_or_create(
+        user=user, purpose=purpose, defaults={"name": purpose, "phone": phone, "confirmed": True}
+    )
+    device.phone = phone
+    device.failed_attempts = 0
+    device.generate_token(length=6, valid_secs=settings.OTP_SMS_VALIDITY_SECONDS, commit=False)
+    device.save()
+    minutes = max(settings.OTP_SMS_VALIDITY_SECONDS // 60, 1)
+    text = _("Your electronic health book code is %(code)s. It is valid for %(minutes)s minutes. Never share it.") % {
+        "code": device.token, "minutes": minutes}
+    sms_queue(phone=phone, text=text, purpose=purpose, requested_ip=ip)
+    return device
+
+
+@dataclass
+class CodeCheck:
+    ok: bool
+    error: str = ""
+    device: SmsDevice | None = None
+
+
+@transaction.atomic
+def code_check(*, user: User, purpose: str, code: str) -> CodeCheck:
+    """Check a typed code. Wrong tries are counted and kept even though the caller reports an error."""
+    device = SmsDevice.objects.select_for_update().filter(user=user, purpose=purpose).first()
+    if device is None or device.token is None:
+        return CodeCheck(False, _("No code is waiting for this number. Ask for a new code."))
+    if device.failed_attempts >= settings.OTP_SMS_MAX_ATTEMPTS:
+        return CodeCheck(False, _("Too many wrong codes. Ask for a new code."))
+    if timezone.now() >= device.valid_until:
+        return CodeCheck(False, _("This code has expired. Ask for a new code."))
+    if device.verify_token(code.strip()):
+        return CodeCheck(True, device=device)
+    device.failed_attempts += 1
+    device.save(update_fields=["failed_attempts"])
+    left = settings.OTP_SMS_MAX_ATTEMPTS - device.failed_attempts
+    if left <= 0:
+        return CodeCheck(False, _("Too many wrong codes. Ask for a new code."))
+    return CodeCheck(False, _("The code is not right. You have %(left)s tries left.") % {"left": left})
+
+
+@transaction.atomic
+def signup_start(*, full_name: str, phone: str, password: str, ip: str | None = None) -> User:
+    """Create (or refresh) an inactive account and send it a code; nothing is usable until the code is typed."""
+    existing = User.objects.select_for_update().filter(phone=phone).first()
+    if existing is not None and (existing.is_active or existing.is_staff):
+        raise ValidationError(
+            {"phone": _("This number already has an account. Sign in, or reset your password.")}, code="taken")
+    refusal = _code_send_refusal(phone=phone, ip=ip)
+    if refusal:
+        raise ValidationError(refusal, code="rate_limited")
+    if existing is None:
+        user = User.objects.create_citizen(phone, password, full_name=full_name, is_active=False)
+    else:
+        user = existing
+        user.full_name = full_name
+        user.set_password(password)
+        user.save(update_fields=["full_name", "password"])
+    _code_send(user=user, phone=phone, purpose=Purpose.SIGNUP, ip=ip)
+    audit_record(actor=None, action="citizen.signup_started", target=user)
+    return user
+
+
+@transaction.atomic
+def code_resend(*, user: User, purpose: str, ip: str | None = None) -> None:
+    device = SmsDevice.objects.filter(user=user, purpose=purpose).first()
+    if device is None and purpose == Purpose.PHONE_CHANGE:
+        raise ValidationError(_("Start again: enter the new number first."))
+    phone = device.phone if device else user.phone
+    _code_send(user=user, phone=phone, purpose=purpose, ip=ip)
+
+
+def signup_finish(*, user: User, code: str) -> User:
+    """Activate the account on the right code and give it a Person of its own."""
+    check = code_check(user=user, purpose=Purpose.SIGNUP, code=code)
+    if not check.ok:
+        raise ValidationError({"code": check.error})
+    with transaction.atomic():
+        user = User.objects.select_for_update().get(pk=user.pk)
+        user.is_active = True
+        user.save(update_fields=["is_active"])
+        Person.objects.update_or_create(
+            account=user, defaults={"full_name": user.full_name, "phone": user.phone, "managed_by": user})
+        audit_record(actor=user, action="citizen.signup_finished", target=user)
+    return user
+
+
+def citizen_authenticate(request, *, phone: str, password: str) -> User:
+    """Sign-in with phone and password; CITIZEN_LOGIN_MAX_FAILURES wrong tries lock the number for a while."""
+    key = f"citizen-login:{phone}"
+    locked = lock_until(key)
+    if locked:
+        raise ValidationError(
+            _("Too many wrong passwords for this number. Try again after %(time)s, or reset your password.")
+            % {"time": _at(locked)}, code="locked")
+    user = authenticate(request, phone=phone, password=password)
+    if user is None:
+        locked = lock_record_failure(key, max_failures=settings.CITIZEN_LOGIN_MAX_FAILURES,
+                                     lock_seconds=settings.CITIZEN_LOGIN_LOCK_SECONDS)
+        if locked:
+            raise ValidationError(
+                _("Too many wrong passwords for this number. Try again after %(time)s, or reset your password.")
+                % {"time": _at(locked)}, code="locked")
+        raise ValidationError(_("The phone number or password is not correct."), code="invalid")
+    lock_clear(key)
+    return user
+
+
+@transaction.atomic
+def password_reset_start(*, phone: str, ip: str | None = None) -> User | None:
+    """Send a reset code if the number has an account; the answer to the person is the same either way."""
+    user = User.objects.filter(phone=phone, is_active=True, is_staff=False).first()
+    if user is None:
+        return None
+    _code_send(user=user, phone=phone, purpose=Purpose.PASSWORD_RESET, ip=ip)
+    return user
+
+
+def password_reset_finish(*, phone: str, code: str, password: str) -> User:
+    user = User.objects.filter(phone=phone, is_active=True, is_staff=False).first()
+    if user is None:
+        raise ValidationError({"code": _("No code is waiting for this number. Ask for a new code.")})
+    check = code_check(user=user, purpose=Purpose.PASSWORD_RESET, code=code)
+    if not check.ok:
+        raise ValidationError({"code": check.error})
+    with transaction.atomic():
+        user = User.objects.select_for_update().get(pk=user.pk)
+        user.set_password(password)
+        user.save(update_fields=["password"])
+        audit_record(actor=user, action="citizen.password_reset", target=user)
+    lock_clear(f"citizen-login:{phone}")
+    return user
+
+
+@transaction.atomic
+def phone_change_start(*, user: User, new_phone: str, password: str, ip: str | None = None) -> None:
+    if not user.check_password(password):
+        raise ValidationError({"password": _("The password is not correct.")})
+    if new_phone == user.phone:
+        raise ValidationError({"new_phone": _("This is already your number.")})
+    if User.objects.filter(phone=new_phone).exclude(pk=user.pk).exists():
+        raise ValidationError({"new_phone": _("This number already has an account.")})
+    _code_send(user=user, phone=new_phone, purpose=Purpose.PHONE_CHANGE, ip=ip)
+
+
+def phone_change_finish(*, user: User, code: str) -> User:
+    check = code_check(user=user, purpose=Purpose.PHONE_CHANGE, code=code)
+    if not check.ok:
+        raise ValidationError({"code": check.error})
+    with transaction.atomic():
+        user = User.objects.select_for_update().get(pk=user.pk)
+        new_phone = check.device.phone
+        if User.objects.filter(phone=new_phone).exclude(pk=user.pk).exists():
+            raise ValidationError({"code": _("This number already has an account.")})
+        old_phone = user.phone
+        user.phone = new_phone
+        user.save(update_fields=["phone"])
+        Person.objects.filter(account=user, phone=old_phone).update(phone=new_phone)
+        audit_record(actor=user, action="citizen.phone_changed", target=user,
+                     changes={"before": old_phone, "after": new_phone})
+    return user
