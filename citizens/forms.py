@@ -113,6 +113,10 @@ class PersonForm(forms.ModelForm):
             "chronic_conditions": forms.Textarea(attrs={"rows": 2}), "allergies": forms.Textarea(attrs={"rows": 2}),
             "severe_reactions": forms.Textarea(attrs={"rows": 2}), "medical_history": forms.Textarea(attrs={"rows": 3}),
         }
+        error_messages = {
+            "id_number": {"unique": _("This ID number already belongs to another person. "
+                                      "If it is yours, contact the response center.")},
+        }
         help_texts = {
             "insurance_number": _("2 letters and 13 digits, as on the card (e.g. DN4010123456789)."),
             "allergies": _("Medicines, foods or vaccine ingredients you are allergic to."),

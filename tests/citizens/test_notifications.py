@@ -1,0 +1,31 @@
+from django.urls import reverse
+
+from citizens.models import Notification, Person, SmsMessage
+from citizens.services.messaging import notify
+
+
+def test_notify_reaches_the_holder_and_can_send_an_sms(signed_up):
+    holder = Person.objects.get(account__phone="+84912345678")
+    child = Person.objects.create(full_name="Con", managed_by=holder.account)
+    notify(person=holder, title="Lịch tiêm của bạn", body="Sáng 27/11", sms_text="Lich tiem 27/11", sms_purpose="appointment")
+    notify(person=child, title="Lịch tiêm của Con")
+    assert Notification.objects.filter(recipient=holder.account).count() == 2
+    assert SmsMessage.objects.filter(phone="+84912345678", purpose="appointment").count() == 1
+
+    page = signed_up.get(reverse("citizens:book")).content.decode()
+    assert '<span class="badge"' in page and ">2</span>" in page
+    listing = signed_up.get(reverse("citizens:notification_list")).content.decode()
+    assert "Lịch tiêm của bạn" in listing and "Lịch tiêm của Con" in listing
+    assert '<span class="badge"' not in signed_up.get(reverse("citizens:book")).content.decode()
+    assert not Notification.objects.filter(read_at__isnull=True).exists()
+
+
+def test_person_without_phone_gets_no_sms(signed_up):
+    holder = Person.objects.get(account__phone="+84912345678")
+    holder.account.phone = "+84912345678"
+    child = Person.objects.create(full_name="Con", managed_by=holder.account)
+    notify(person=child, title="x", sms_text="y")
+    assert SmsMessage.objects.filter(text="y", phone="+84912345678").count() == 1  # the carer's phone
+    orphan = Person.objects.create(full_name="Không ai")
+    notify(person=orphan, title="x", sms_text="z")
+    assert not SmsMessage.objects.filter(text="z").exists()

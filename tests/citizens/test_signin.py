@@ -1,0 +1,72 @@
+from django.urls import reverse
+
+from citizens.models import Person, SmsMessage, User
+from registry.models import AuditEvent
+from tests.citizens.conftest import last_code
+from tests.factories import PASSWORD
+
+PHONE = "+84912345678"
+
+
+def test_sign_in_and_out(signed_up):
+    client = signed_up
+    client.post(reverse("citizens:signout"))
+    assert client.get(reverse("citizens:book")).status_code == 302
+    response = client.post(reverse("citizens:signin"), {"phone": "+84912345678", "password": PASSWORD})
+    assert response["Location"] == reverse("citizens:book")
+
+
+def test_wrong_passwords_lock_the_number(signed_up, settings):
+    settings.CITIZEN_LOGIN_MAX_FAILURES = 3
+    client = signed_up
+    client.post(reverse("citizens:signout"))
+    for _ in range(2):
+        page = client.post(reverse("citizens:signin"), {"phone": "0912345678", "password": "nope"}).content.decode()
+        assert "Số điện thoại hoặc mật khẩu không đúng" in page
+    page = client.post(reverse("citizens:signin"), {"phone": "0912345678", "password": "nope"}).content.decode()
+    assert "Thử lại sau" in page
+    page = client.post(reverse("citizens:signin"), {"phone": "0912345678", "password": PASSWORD}).content.decode()
+    assert "Thử lại sau" in page
+    assert client.get(reverse("citizens:book")).status_code == 302
+
+
+def test_forgotten_password_through_a_new_code(signed_up):
+    client = signed_up
+    client.post(reverse("citizens:signout"))
+    response = client.post(reverse("citizens:password_forgot"), {"phone": "0912345678"})
+    assert response["Location"] == reverse("citizens:password_reset")
+    assert SmsMessage.objects.filter(phone=PHONE, purpose="password_reset").count() == 1
+    new = "Another-Secret-77"
+    response = client.post(reverse("citizens:password_reset"), {
+        "code": last_code(PHONE), "password1": new, "password2": new})
+    assert response["Location"] == reverse("citizens:signin")
+    assert client.post(reverse("citizens:signin"), {"phone": "0912345678", "password": new}).status_code == 302
+    assert AuditEvent.objects.filter(action="citizen.password_reset").count() == 1
+
+
+def test_forgotten_password_for_unknown_number_says_the_same_and_sends_nothing(client, db):
+    response = client.post(reverse("citizens:password_forgot"), {"phone": "0987654321"}, follow=True)
+    assert "Nếu số này có tài khoản" in response.content.decode()
+    assert not SmsMessage.objects.exists()
+
+
+def test_phone_change_takes_effect_only_with_the_code_sent_to_the_new_number(signed_up):
+    client = signed_up
+    page = client.post(reverse("citizens:phone_change"), {"new_phone": "0987654321", "password": "bad"})
+    assert "Mật khẩu không đúng" in page.content.decode()
+    client.post(reverse("citizens:phone_change"), {"new_phone": "0987654321", "password": PASSWORD})
+    assert User.objects.get(full_name="Nguyễn Thị Lan").phone == PHONE  # not yet
+    assert SmsMessage.objects.filter(phone="+84987654321", purpose="phone_change").count() == 1
+    client.post(reverse("citizens:phone_change_verify"), {"code": last_code("+84987654321")})
+    user = User.objects.get(full_name="Nguyễn Thị Lan")
+    assert user.phone == "+84987654321"
+    assert Person.objects.get(account=user).phone == "+84987654321"
+    event = AuditEvent.objects.get(action="citizen.phone_changed")
+    assert event.changes == {"before": PHONE, "after": "+84987654321"}
+
+
+def test_phone_change_to_a_taken_number_is_refused(signed_up, django_user_model):
+    django_user_model.objects.create_citizen("0987654321", PASSWORD, full_name="Người khác")
+    page = signed_up.post(reverse("citizens:phone_change"), {"new_phone": "0987654321", "password": PASSWORD})
+    assert "Số điện thoại này đã có tài khoản" in page.content.decode()
+    assert not SmsMessage.objects.filter(phone="+84987654321").exists()
