@@ -1,13 +1,18 @@
 """Tests: fast password hashing; DATABASE_URL and REDIS_URL are honoured so CI runs on PostgreSQL and Redis."""
 from .base import *  # noqa: F401,F403
+from pathlib import Path
+
 from .base import DATABASES, VAR_DIR
+from .env import env_str
 
 
 DEBUG = False
 SECRET_KEY = "test-secret-key-not-for-production"
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-SMS_BACKEND = "file"
-SMS_FILE_PATH = VAR_DIR / "test-sms.log"
+SMS_BACKEND = env_str("SMS_BACKEND", "file")
+SMS_FILE_PATH = Path(env_str("SMS_FILE_PATH", str(VAR_DIR / "test-sms.log")))
+# Tests call tasks in-process; the one test with a real worker turns this off around its own calls.
+CELERY_TASK_ALWAYS_EAGER = True
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

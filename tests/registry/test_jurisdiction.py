@@ -2,6 +2,7 @@
 import pytest
 from django.urls import reverse
 
+from citizens import console_urls as citizens_console_urls
 from registry import urls as console_urls
 from registry.models import Organisation
 from registry.selectors import facility_list, organisation_list, unit_list
@@ -134,14 +135,23 @@ def test_audit_log_shows_only_staff_of_the_area(world, console_client, role):
     assert sees_hue == (role in ("national", "province_hue"))
 
 
-# Every console URL must appear in this matrix; a new URL fails here until its jurisdiction is tested.
+# Every console URL must appear here with the test that proves its jurisdiction; a new URL fails
+# until it is added. Sign-in pages have no jurisdiction; tests/registry/test_console_auth.py covers them.
 COVERED_URL_NAMES = {
-    "home", "login", "logout", "otp_verify", "otp_setup",
-    "facility_list", "facility_detail", "organisation_list", "organisation_detail", "organisation_confirm",
-    "audit_list",
+    "console:home": "test_console_auth.py::test_district_officer_signs_in_without_second_factor",
+    "console:login": "test_console_auth.py", "console:logout": "test_console_auth.py::test_sign_out",
+    "console:otp_verify": "test_console_auth.py", "console:otp_setup": "test_console_auth.py",
+    "console:facility_list": "test_facility_pages_match_jurisdiction",
+    "console:facility_detail": "test_facility_pages_match_jurisdiction",
+    "console:organisation_list": "test_organisation_pages_match_jurisdiction",
+    "console:organisation_detail": "test_organisation_pages_match_jurisdiction",
+    "console:organisation_confirm": "test_province_confirms_only_its_own_organisations",
+    "console:audit_list": "test_audit_log_shows_only_staff_of_the_area",
+    "citizens_console:code_lookup": "tests/citizens/test_staff_lookup.py::test_only_site_staff_resolve_codes",
 }
 
 
 def test_every_console_url_is_in_the_matrix():
-    names = {pattern.name for pattern in console_urls.urlpatterns}
-    assert names == COVERED_URL_NAMES
+    names = {f"console:{pattern.name}" for pattern in console_urls.urlpatterns}
+    names |= {f"citizens_console:{pattern.name}" for pattern in citizens_console_urls.urlpatterns}
+    assert names == set(COVERED_URL_NAMES)
