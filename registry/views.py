@@ -3,7 +3,6 @@ from django.contrib.auth import login, logout
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import formats, timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
@@ -11,6 +10,7 @@ from django_otp import login as otp_login
 from .audit import audit_record, audit_trail
 from .auth import confirmed_devices, staff_authenticate, totp_device_for_enrolment, totp_qr_svg, totp_secret
 from .console import console_view, paginate
+from .http import safe_next
 from .forms import ListFilterForm, OtpTokenForm, StaffLoginForm
 from .models import Facility
 from .selectors import audit_event_list, facility_list, jurisdiction_of, organisation_list
@@ -18,10 +18,7 @@ from .services import organisation_confirm
 
 
 def _next_url(request) -> str:
-    target = request.POST.get("next") or request.GET.get("next") or ""
-    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
-        return target
-    return "/console/"
+    return safe_next(request, "/console/")
 
 
 def login_view(request):
