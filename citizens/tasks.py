@@ -26,3 +26,9 @@ def sms_send_due() -> int:
         if sms_deliver(message_id=message_id) == "sent":
             sent += 1
     return sent
+
+
+@shared_task(name="citizens.tasks.sms_send_many", ignore_result=True)
+def sms_send_many(message_ids: list[int]) -> int:
+    """Deliver a batch written by notify_many; failures wait for the periodic sweep's retry."""
+    return sum(1 for message_id in message_ids if sms_deliver(message_id=message_id) == "sent")

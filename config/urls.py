@@ -19,6 +19,8 @@ urlpatterns = [
     path("", include("citizens.urls")),
     path("console/", include("registry.urls")),
     path("console/people/", include("citizens.console_urls")),
+    path("console/vaccination/", include("vaccination.console_urls")),
+    path("vaccination/", include("vaccination.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("health/", health_view, name="health"),

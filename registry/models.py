@@ -103,6 +103,7 @@ class Facility(models.Model):
     """A health authority or a place where people are vaccinated, placed in the unit it serves."""
 
     class Kind(models.TextChoices):
+        NATIONAL_STORE = "national_store", _("National vaccine store")
         PROVINCE_DEPARTMENT = "province_department", _("Provincial health department")
         DISTRICT_CENTRE = "district_centre", _("District health centre")
         SITE = "site", _("Vaccination site")
@@ -119,7 +120,8 @@ class Facility(models.Model):
     code = models.SlugField(_("code"), max_length=40, unique=True)
     name = models.CharField(_("name"), max_length=200)
     unit = models.ForeignKey(
-        AdministrativeUnit, verbose_name=_("administrative unit"), on_delete=models.PROTECT, related_name="facilities"
+        AdministrativeUnit, verbose_name=_("administrative unit"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="facilities",
     )
     parent = models.ForeignKey(
         "self", verbose_name=_("reports to"), null=True, blank=True, on_delete=models.PROTECT, related_name="children"
@@ -135,6 +137,12 @@ class Facility(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=Q(kind="site") | Q(site_type=""), name="facility_site_type_only_for_sites"
+            ),
+            models.CheckConstraint(
+                condition=Q(kind="national_store") | Q(unit__isnull=False), name="facility_placed_in_a_unit"
+            ),
+            models.UniqueConstraint(
+                fields=["kind"], condition=Q(kind="national_store"), name="one_national_store"
             ),
         ]
 

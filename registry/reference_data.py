@@ -9,8 +9,8 @@ from pathlib import Path
 import vietnam_provinces
 from django.db import transaction
 
-from .models import AdministrativeUnit, PriorityGroup, Vaccine
-from .services import roles_sync_groups
+from .models import AdministrativeUnit, Facility, PriorityGroup, Vaccine
+from .services import facility_create, roles_sync_groups
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 Level = AdministrativeUnit.Level
@@ -103,6 +103,15 @@ def load_vaccines() -> None:
     )
 
 
+def national_store_ensure() -> Facility:
+    """The national vaccine store, where lots are received before they go to the provinces."""
+    store = Facility.objects.filter(kind=Facility.Kind.NATIONAL_STORE).first()
+    return store or facility_create(
+        actor=None, kind=Facility.Kind.NATIONAL_STORE, code="national-store", unit=None,
+        name="Kho vắc xin quốc gia (Dự án Tiêm chủng mở rộng quốc gia)",
+    )
+
+
 @transaction.atomic
 def load_reference_data() -> LoadResult:
     load_administrative_units()
@@ -110,6 +119,7 @@ def load_reference_data() -> LoadResult:
     load_priority_groups()
     load_vaccines()
     roles_sync_groups()
+    national_store_ensure()
     counts = {level: AdministrativeUnit.objects.filter(level=level).count() for level in Level.values}
     return LoadResult(
         provinces=counts[Level.PROVINCE],

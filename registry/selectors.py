@@ -73,10 +73,11 @@ def _join(path: str, field: str) -> str:
     return f"{path}__{field}" if path else field
 
 
-def scope(qs: QuerySet, *, user, unit: str | None = None, facility: str | None = None) -> QuerySet:
+def scope(qs: QuerySet, *, user, unit: str | tuple[str, ...] | None = None, facility: str | None = None) -> QuerySet:
     """Narrow `qs` to the rows `user` may see.
 
-    `unit` is the lookup path from the model to its AdministrativeUnit ("" for the unit itself),
+    `unit` is the lookup path from the model to its AdministrativeUnit ("" for the unit itself), or several
+    paths of which any may match,
     `facility` the path to the Facility responsible for the row ("pk" for a facility itself).
     Province and district staff see rows whose unit, or whose facility's unit, lies in their area;
     site staff see only rows of their own facility; anyone else sees nothing.
@@ -90,7 +91,9 @@ def scope(qs: QuerySet, *, user, unit: str | None = None, facility: str | None =
         if facility is None:
             return qs.none()
         return qs.filter(**{_join(facility, "id") if facility != "pk" else "pk": j.facility_id})
-    paths = [p for p in (unit, _join(facility, "unit") if facility not in (None, "pk") else None) if p is not None]
+    unit_paths = [unit] if isinstance(unit, str) else list(unit or [])
+    facility_path = _join(facility, "unit") if facility not in (None, "pk") else None
+    paths = unit_paths + ([facility_path] if facility_path else [])
     if not paths:
         paths = ["unit"]
     field, code = ("district_code", j.district_code) if j.role == Role.DISTRICT else ("province_code", j.province_code)

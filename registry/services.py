@@ -73,17 +73,21 @@ def staff_assignment_set(
 
 
 @transaction.atomic
-def facility_create(*, actor, kind: str, code: str, name: str, unit: AdministrativeUnit, **fields) -> Facility:
+def facility_create(*, actor, kind: str, code: str, name: str, unit: AdministrativeUnit | None, **fields) -> Facility:
+    if not _system_or_superuser(actor):
+        raise PermissionDenied(_("Only an administrator can create facilities."))
+    if kind == Facility.Kind.NATIONAL_STORE:
+        facility = Facility.objects.create(kind=kind, code=code, name=name, unit=None, **fields)
+        audit_record(actor=actor, action="facility.create", target=facility, changes={"code": code, "name": name})
+        return facility
     expected_level = {
         Facility.Kind.PROVINCE_DEPARTMENT: AdministrativeUnit.Level.PROVINCE,
         Facility.Kind.DISTRICT_CENTRE: AdministrativeUnit.Level.DISTRICT,
         Facility.Kind.SITE: AdministrativeUnit.Level.WARD,
     }[kind]
-    if unit.level != expected_level:
+    if unit is None or unit.level != expected_level:
         raise ValidationError({"unit": _("This kind of facility must be placed in a %(level)s.") % {
             "level": AdministrativeUnit.Level(expected_level).label}})
-    if not _system_or_superuser(actor):
-        raise PermissionDenied(_("Only an administrator can create facilities."))
     facility = Facility(kind=kind, code=code, name=name, unit=unit, **fields)
     facility.full_clean()
     facility.save()

@@ -8,6 +8,7 @@ from django.core.paginator import Paginator
 from django.conf import settings
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
@@ -32,13 +33,19 @@ def qr_svg(text: str, *, box_size: int = 10) -> str:
     return buffer.getvalue().decode("utf-8")
 
 
+def book_links(person) -> list[tuple[str, str]]:
+    """Links other apps add to a person's health book (settings.HEALTH_BOOK_LINKS)."""
+    return [(label, reverse(name, kwargs={"person_id": person.pk})) for name, label in settings.HEALTH_BOOK_LINKS]
+
+
 def home_view(request):
     return render(request, "citizens/home.html")
 
 
 @citizen_required
 def book_view(request):
-    return render(request, "citizens/book.html", {"people": people_for(request.user)})
+    people = list(people_for(request.user))
+    return render(request, "citizens/book.html", {"people": [(person, book_links(person)) for person in people]})
 
 
 @citizen_required
@@ -49,6 +56,7 @@ def person_detail_view(request, pk: int):
         "declarations": person.declarations.all()[:5],
         "notifications": notifications_for(request.user).filter(person=person)[:5],
         "qr": qr_svg(person.qr_text, box_size=4),
+        "links": book_links(person),
     })
 
 

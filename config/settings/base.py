@@ -165,4 +165,17 @@ SMS_RETRY_BASE_SECONDS = env_int("SMS_RETRY_BASE_SECONDS", 30)
 CITIZEN_PAGE_SIZE = env_int("CITIZEN_PAGE_SIZE", 20)
 CELERY_BEAT_SCHEDULE = {
     "sms-send-due": {"task": "citizens.tasks.sms_send_due", "schedule": 60.0},
+    "appointment-reminders": {"task": "vaccination.tasks.appointment_reminders_send", "schedule": 15 * 60.0},
+    "next-dose-reminders": {"task": "vaccination.tasks.next_dose_reminders_send", "schedule": 60 * 60.0},
 }
+
+# Vaccination: the booster interval after a completed primary series (Ministry of Health: at least 3 months),
+# and how many registrations a bulk action changes per locked chunk.
+BOOSTER_MIN_INTERVAL_DAYS = env_int("BOOSTER_MIN_INTERVAL_DAYS", 90)
+BULK_CHUNK_SIZE = env_int("BULK_CHUNK_SIZE", 5000)
+# Lots expiring within this many days are flagged on stock pages.
+STOCK_EXPIRY_WARNING_DAYS = env_int("STOCK_EXPIRY_WARNING_DAYS", 30)
+# Links that other apps add to a person's health book (the citizens app knows nothing of campaigns).
+HEALTH_BOOK_LINKS = [
+    ("vaccination:person_vaccinations", _("My vaccinations")),
+]

@@ -45,5 +45,5 @@ def test_site_must_be_in_a_ward(db):
 
 def test_facility_creation_is_audited(db):
     site = f.site(PHUC_XA)
-    event = AuditEvent.objects.get(action="facility.create")
+    event = AuditEvent.objects.get(action="facility.create", target_id=str(site.pk))
     assert event.target_label == site.name and event.actor is None and event.actor_label == "system"

@@ -1,0 +1,158 @@
+import datetime
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from registry.models import AdministrativeUnit, Facility, Organisation, PriorityGroup, Vaccine
+
+from .models import Lot, Registration, StockMovement
+
+DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+TIME_INPUT = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
+Level = AdministrativeUnit.Level
+
+
+class RegistrationForm(forms.Form):
+    priority_group = forms.ModelChoiceField(label=_("Priority group"), queryset=PriorityGroup.objects.all())
+    wished_date = forms.DateField(label=_("Wished date"), required=False, widget=DATE_INPUT)
+    district = forms.ModelChoiceField(label=_("District where you want to be vaccinated"),
+                                      queryset=AdministrativeUnit.objects.none())
+    ward = forms.ModelChoiceField(label=_("Ward or commune"), queryset=AdministrativeUnit.objects.none())
+    consent = forms.BooleanField(
+        label=_("I agree to be vaccinated against COVID-19 and have read the information about the vaccine."),
+        error_messages={"required": _("Tick the consent box to register.")},
+    )
+
+    def __init__(self, *args, home_ward=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        units = AdministrativeUnit.objects.order_by("name")
+        province_code = home_ward.province_code if home_ward else None
+        district_id = self.data.get(self.add_prefix("district")) or (home_ward and home_ward.parent_id)
+        if district_id and not province_code:
+            province_code = units.filter(pk=_int(district_id)).values_list("province_code", flat=True).first()
+        self.fields["district"].queryset = units.filter(level=Level.DISTRICT, province_code=province_code or 0)
+        self.fields["ward"].queryset = units.filter(level=Level.WARD, parent_id=_int(district_id))
+        self.province_code = province_code
+        if home_ward is not None and not self.is_bound:
+            self.initial.update(district=home_ward.parent_id, ward=home_ward.pk)
+
+    def clean_wished_date(self):
+        wished = self.cleaned_data.get("wished_date")
+        if wished and wished < timezone.localdate():
+            raise ValidationError(_("The wished date cannot be in the past."))
+        return wished
+
+
+def _int(value):
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+class DeclaredDoseForm(forms.Form):
+    vaccine = forms.ModelChoiceField(label=_("Vaccine"), queryset=Vaccine.objects.filter(is_active=True),
+                                     required=False)
+    given_on = forms.DateField(label=_("Date"), required=False, widget=DATE_INPUT)
+    place = forms.CharField(label=_("Place"), max_length=200, required=False)
+
+    def clean(self):
+        cleaned = super().clean()
+        vaccine, given_on = cleaned.get("vaccine"), cleaned.get("given_on")
+        if vaccine and not given_on:
+            self.add_error("given_on", _("Enter the date of this dose."))
+        if given_on and not vaccine:
+            self.add_error("vaccine", _("Choose the vaccine of this dose."))
+        if given_on and given_on > timezone.localdate():
+            self.add_error("given_on", _("A dose already given cannot be in the future."))
+        return cleaned
+
+
+DeclaredDoseFormSet = forms.formset_factory(DeclaredDoseForm, extra=3, max_num=3)
+
+
+class RegistrationFilterForm(forms.Form):
+    status = forms.ChoiceField(label=_("Status"), required=False,
+                               choices=[("", _("All"))] + list(Registration.Status.choices))
+    priority_group = forms.ModelChoiceField(label=_("Priority group"), queryset=PriorityGroup.objects.all(),
+                                            required=False)
+    district = forms.ModelChoiceField(label=_("District"), queryset=AdministrativeUnit.objects.none(), required=False)
+    age_band = forms.ChoiceField(label=_("Age"), required=False, choices=[
+        ("", _("All")), ("0-17", _("Under 18")), ("18-49", "18–49"), ("50-64", "50–64"), ("65-", _("65 and over"))])
+    date_from = forms.DateField(label=_("Registered from"), required=False, widget=DATE_INPUT)
+    date_to = forms.DateField(label=_("Registered until"), required=False, widget=DATE_INPUT)
+    organisation = forms.ModelChoiceField(label=_("Organisation"), queryset=Organisation.objects.none(),
+                                          required=False)
+    q = forms.CharField(label=_("Name, phone or ID number"), required=False, max_length=100)
+
+    def __init__(self, *args, districts, organisations, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["district"].queryset = districts
+        self.fields["organisation"].queryset = organisations
+
+
+class RejectForm(forms.Form):
+    reason = forms.CharField(label=_("Reason for the rejection"), max_length=300, required=False)
+
+
+class AllocateForm(forms.Form):
+    district = forms.ModelChoiceField(label=_("Allocate to"), queryset=AdministrativeUnit.objects.none(),
+                                      required=False, empty_label=_("Each person's own district"))
+
+    def __init__(self, *args, districts, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["district"].queryset = districts
+
+
+class LotReceiveForm(forms.Form):
+    vaccine = forms.ModelChoiceField(label=_("Vaccine"), queryset=Vaccine.objects.filter(is_active=True))
+    lot_number = forms.CharField(label=_("Lot number"), max_length=40)
+    expiry_date = forms.DateField(label=_("Expiry date"), widget=DATE_INPUT)
+    quantity = forms.IntegerField(label=_("Doses"), min_value=1)
+
+
+class TransferForm(forms.Form):
+    to_facility = forms.ModelChoiceField(label=_("Send to"), queryset=Facility.objects.none())
+    lot = forms.ModelChoiceField(label=_("Lot"), queryset=Lot.objects.none())
+    quantity = forms.IntegerField(label=_("Doses"), min_value=1)
+    reason = forms.CharField(label=_("Note"), max_length=300, required=False)
+
+    def __init__(self, *args, targets, lots, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["to_facility"].queryset = targets
+        self.fields["lot"].queryset = lots
+
+
+class AdjustForm(forms.Form):
+    lot = forms.ModelChoiceField(label=_("Lot"), queryset=Lot.objects.none())
+    kind = forms.ChoiceField(label=_("Change"), choices=[(StockMovement.Kind.WASTED, _("Wasted doses")),
+                                                         (StockMovement.Kind.ADJUSTED, _("Count adjustment (+/-)"))])
+    quantity = forms.IntegerField(label=_("Doses"))
+    reason = forms.CharField(label=_("Reason"), max_length=300)
+
+    def __init__(self, *args, lots, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["lot"].queryset = lots
+
+
+class SessionForm(forms.Form):
+    site = forms.ModelChoiceField(label=_("Vaccination site"), queryset=Facility.objects.none())
+    date = forms.DateField(label=_("Date"), widget=DATE_INPUT)
+    start_time = forms.TimeField(label=_("From"), widget=TIME_INPUT, initial=datetime.time(7, 30))
+    end_time = forms.TimeField(label=_("Until"), widget=TIME_INPUT, initial=datetime.time(11, 30))
+    slot_minutes = forms.IntegerField(label=_("Slot length (minutes)"), min_value=5, max_value=240, initial=30)
+    people_per_slot = forms.IntegerField(label=_("People per slot"), min_value=1, max_value=500, initial=20)
+    lot = forms.ModelChoiceField(label=_("Vaccine lot"), queryset=Lot.objects.none())
+
+    def __init__(self, *args, sites, lots, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["site"].queryset = sites
+        self.fields["lot"].queryset = lots
+
+
+class BookForm(forms.Form):
+    registration = forms.IntegerField(widget=forms.HiddenInput)
+    mixed_reason = forms.CharField(label=_("Reason for another vaccine (only if needed)"), max_length=300,
+                                   required=False)

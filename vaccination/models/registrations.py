@@ -1,0 +1,118 @@
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from citizens.models import Person
+from registry.models import AdministrativeUnit, Organisation, PriorityGroup, Vaccine
+
+
+class Registration(models.Model):
+    """A person's wish to be vaccinated, followed through approval, allocation and scheduling.
+
+    One registration carries a person through a whole course: after a dose it returns to the
+    district's list by itself once the next dose falls due (`next_dose_number`, `due_from`).
+    """
+
+    class Status(models.TextChoices):
+        SUBMITTED = "submitted", _("Submitted")
+        APPROVED = "approved", _("Approved")
+        ALLOCATED = "allocated", _("Allocated to a district")
+        SCHEDULED = "scheduled", _("Appointment made")
+        VACCINATED = "vaccinated", _("Vaccinated")
+        REJECTED = "rejected", _("Rejected")
+        CANCELLED = "cancelled", _("Cancelled")
+        NO_SHOW = "no_show", _("Did not come")
+
+    # from → allowed next states; services refuse anything else.
+    TRANSITIONS = {
+        Status.SUBMITTED: {Status.APPROVED, Status.REJECTED, Status.CANCELLED},
+        Status.APPROVED: {Status.ALLOCATED, Status.REJECTED, Status.CANCELLED},
+        Status.ALLOCATED: {Status.SCHEDULED, Status.ALLOCATED, Status.CANCELLED},
+        Status.SCHEDULED: {Status.VACCINATED, Status.ALLOCATED, Status.NO_SHOW, Status.CANCELLED},
+        Status.NO_SHOW: {Status.SCHEDULED, Status.ALLOCATED, Status.CANCELLED},
+        Status.VACCINATED: {Status.ALLOCATED},
+        Status.REJECTED: set(),
+        Status.CANCELLED: set(),
+    }
+    OPEN = [Status.SUBMITTED, Status.APPROVED, Status.ALLOCATED, Status.SCHEDULED, Status.NO_SHOW]
+
+    person = models.ForeignKey(Person, verbose_name=_("person"), on_delete=models.PROTECT, related_name="registrations")
+    priority_group = models.ForeignKey(PriorityGroup, verbose_name=_("priority group"), on_delete=models.PROTECT)
+    wished_date = models.DateField(_("wished date"), null=True, blank=True)
+    ward = models.ForeignKey(AdministrativeUnit, verbose_name=_("where to be vaccinated (ward)"),
+                             on_delete=models.PROTECT, related_name="+")
+    organisation = models.ForeignKey(Organisation, verbose_name=_("organisation"), null=True, blank=True,
+                                     on_delete=models.SET_NULL, related_name="registrations")
+    consent_at = models.DateTimeField(_("consent given at"))
+    status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.SUBMITTED)
+    allocated_district = models.ForeignKey(
+        AdministrativeUnit, verbose_name=_("allocated district"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="+",
+    )
+    next_dose_number = models.PositiveSmallIntegerField(_("next dose"), default=1)
+    due_from = models.DateField(_("next dose due from"), null=True, blank=True)
+    required_vaccine = models.ForeignKey(
+        Vaccine, verbose_name=_("vaccine the next dose must be"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="+",
+    )
+    status_reason = models.CharField(_("reason"), max_length=300, blank=True)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+")
+    decided_at = models.DateTimeField(null=True, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+")
+    created_at = models.DateTimeField(_("registered at"), auto_now_add=True, db_index=True)
+    due_reminded_for = models.PositiveSmallIntegerField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("registration")
+        verbose_name_plural = _("registrations")
+        ordering = ["created_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["person"], condition=Q(status__in=["submitted", "approved", "allocated", "scheduled",
+                                                           "no_show"]),
+                name="one_open_registration_per_person",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["status", "ward"], name="registration_status_ward_idx"),
+            models.Index(fields=["allocated_district", "status"], name="registration_district_idx"),
+        ]
+        permissions = [
+            ("approve_registration", "Can approve or reject registrations"),
+            ("allocate_registration", "Can allocate registrations to districts"),
+            ("schedule_registration", "Can plan sessions and schedule registrations"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person} ({self.get_status_display()})"
+
+
+class RegistrationEvent(models.Model):
+    """One status change: who, when, from, to, why. Only ever added."""
+
+    registration = models.ForeignKey(Registration, on_delete=models.CASCADE, related_name="events")
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                              related_name="+")
+    at = models.DateTimeField(_("time"))
+    from_status = models.CharField(_("from"), max_length=12, blank=True)
+    to_status = models.CharField(_("to"), max_length=12)
+    reason = models.CharField(_("reason"), max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["at", "pk"]
+
+
+class DeclaredDose(models.Model):
+    """A dose the person says they had before registering (elsewhere, abroad, before the platform)."""
+
+    registration = models.ForeignKey(Registration, on_delete=models.CASCADE, related_name="declared_doses")
+    dose_number = models.PositiveSmallIntegerField(_("dose number"))
+    vaccine = models.ForeignKey(Vaccine, verbose_name=_("vaccine"), on_delete=models.PROTECT)
+    given_on = models.DateField(_("date"))
+    place = models.CharField(_("place"), max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["dose_number"]

@@ -1,0 +1,118 @@
+"""Reads for the vaccination console and pages, always scoped."""
+import datetime
+
+from django.conf import settings
+from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
+
+from citizens.selectors import people_for
+from registry.selectors import jurisdiction_of, scope
+
+from .models import Appointment, Lot, Registration, Session, StockBalance, StockMovement
+
+
+def registration_list(*, user) -> QuerySet[Registration]:
+    """Registrations where the person wants to be vaccinated, or the district they were allocated to."""
+    qs = Registration.objects.select_related(
+        "person", "priority_group", "ward__parent", "allocated_district", "organisation")
+    return scope(qs, user=user, unit=("ward", "allocated_district"))
+
+
+def registration_counts(qs: QuerySet[Registration]) -> dict[str, int]:
+    counts = dict(qs.order_by().values_list("status").annotate(n=Count("pk")))
+    return {status: counts.get(status, 0) for status in Registration.Status.values}
+
+
+def registration_filter(qs: QuerySet[Registration], *, status="", priority_group=None, district=None, age_band="",
+                        date_from=None, date_to=None, organisation=None, query="") -> QuerySet[Registration]:
+    if status:
+        qs = qs.filter(status=status)
+    if priority_group:
+        qs = qs.filter(priority_group=priority_group)
+    if district:
+        qs = qs.filter(Q(ward__parent=district) | Q(allocated_district=district))
+    if age_band:
+        low, _sep, high = age_band.partition("-")
+        today = timezone.localdate()
+        if low:
+            qs = qs.filter(person__date_of_birth__lte=today.replace(year=today.year - int(low)))
+        if high:
+            qs = qs.filter(person__date_of_birth__gt=today.replace(year=today.year - int(high) - 1))
+    if date_from:
+        qs = qs.filter(created_at__date__gte=date_from)
+    if date_to:
+        qs = qs.filter(created_at__date__lte=date_to)
+    if organisation:
+        qs = qs.filter(organisation=organisation)
+    if query:
+        query = query.strip()
+        digits = "".join(ch for ch in query if ch.isdigit())
+        condition = Q(person__full_name__icontains=query)
+        if len(digits) >= 9:
+            condition |= Q(person__id_number=query.upper()) | Q(person__phone__endswith=digits[-9:])
+        qs = qs.filter(condition)
+    return qs
+
+
+def waiting_list(*, user, on: datetime.date | None = None) -> QuerySet[Registration]:
+    """Allocated registrations of a district that can be given their next dose on `on`."""
+    on = on or timezone.localdate()
+    qs = registration_list(user=user).filter(
+        status__in=[Registration.Status.ALLOCATED, Registration.Status.NO_SHOW])
+    return qs.filter(Q(due_from__isnull=True) | Q(due_from__lte=on)).order_by(
+        "priority_group__number", "created_at", "pk")
+
+
+def session_list(*, user) -> QuerySet[Session]:
+    return scope(Session.objects.select_related("site__unit", "vaccine", "lot"), user=user, facility="site")
+
+
+def balance_list(*, user) -> QuerySet[StockBalance]:
+    qs = StockBalance.objects.select_related("facility__unit", "lot__vaccine")
+    return scope(qs, user=user, facility="facility").order_by("facility__name", "lot__expiry_date", "pk")
+
+
+def movement_list(*, user) -> QuerySet[StockMovement]:
+    qs = StockMovement.objects.select_related("facility", "lot__vaccine", "counterpart", "actor")
+    return scope(qs, user=user, facility="facility")
+
+
+def expiry_warning_date() -> datetime.date:
+    return timezone.localdate() + datetime.timedelta(days=settings.STOCK_EXPIRY_WARNING_DAYS)
+
+
+def lots_usable() -> QuerySet[Lot]:
+    return Lot.objects.filter(expiry_date__gte=timezone.localdate()).select_related("vaccine")
+
+
+def person_registrations(*, user, person_id: int):
+    """A citizen's view of one of their people: registrations (newest first) and appointments."""
+    person = people_for(user).filter(pk=person_id).first()
+    if person is None:
+        return None, Registration.objects.none()
+    registrations = person.registrations.select_related(
+        "priority_group", "ward__parent__parent", "allocated_district", "required_vaccine"
+    ).prefetch_related("declared_doses__vaccine", "appointments__session__site").order_by("-created_at")
+    return person, registrations
+
+
+def appointment_for_citizen(*, user, appointment_id: int) -> Appointment | None:
+    return Appointment.objects.filter(pk=appointment_id, registration__person__in=people_for(user)).first()
+
+
+def staff_facility(user):
+    """The facility a staff member works from (its stock), or None for national staff without one."""
+    from registry.models import Facility
+
+    j = jurisdiction_of(user)
+    if j.role == "site":
+        return Facility.objects.get(pk=j.facility_id)
+    if j.role == "district":
+        return Facility.objects.filter(kind=Facility.Kind.DISTRICT_CENTRE, unit__code=j.district_code,
+                                       unit__level="district").first()
+    if j.role == "province":
+        return Facility.objects.filter(kind=Facility.Kind.PROVINCE_DEPARTMENT, unit__code=j.province_code,
+                                       unit__level="province").first()
+    if j.role == "national":
+        return Facility.objects.filter(kind=Facility.Kind.NATIONAL_STORE).first()
+    return None

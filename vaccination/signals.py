@@ -1,0 +1,7 @@
+"""The few domain signals through which vaccination facts start work in the apps above it."""
+from django.dispatch import Signal
+
+# Sent after commit with `dose_id`, once a dose record exists (certificates, reporting).
+dose_recorded = Signal()
+# Sent after commit with `dose_id`, when a dose record was corrected.
+dose_corrected = Signal()

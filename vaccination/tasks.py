@@ -1,0 +1,20 @@
+from celery import shared_task
+
+from .services.reminders import appointment_reminders_send as _appointment_reminders
+from .services.reminders import next_dose_reminders_send as _next_dose_reminders
+from .services.reminders import registrations_decision_notify
+
+
+@shared_task(name="vaccination.tasks.registrations_notify", ignore_result=True)
+def registrations_notify(ids: list[int], kind: str) -> int:
+    return registrations_decision_notify(ids=ids, kind=kind)
+
+
+@shared_task(name="vaccination.tasks.appointment_reminders_send", ignore_result=True)
+def appointment_reminders_send() -> int:
+    return _appointment_reminders()
+
+
+@shared_task(name="vaccination.tasks.next_dose_reminders_send", ignore_result=True)
+def next_dose_reminders_send() -> int:
+    return _next_dose_reminders()
