@@ -30,7 +30,7 @@ def registrations_decision_notify(*, ids: list[int], kind: str) -> int:
                 notices.append(Notice(
                     person=registration.person, title=_("Registration not approved"),
                     body=_("The registration of %(name)s was not approved: %(reason)s") % values,
-                    sms_text=ascii_fold(_("Dang ky tiem cua %(name)s khong duoc duyet: %(reason)s") % values),
+                    sms_text=ascii_fold(_("The registration of %(name)s was not approved: %(reason)s") % values),
                 ))
     return notify_many(notices)
 
@@ -51,7 +51,7 @@ def appointment_reminders_send(*, now: datetime.datetime | None = None) -> int:
                 person=a.registration.person,
                 title=_("Reminder: vaccination tomorrow"),
                 body=_("%(name)s: tomorrow %(date)s at %(time)s, %(site)s.") % _values(a),
-                sms_text=ascii_fold(_("Nhac lich: %(name)s tiem ngay mai %(date)s luc %(time)s tai %(site)s.")
+                sms_text=ascii_fold(_("Reminder: %(name)s is vaccinated tomorrow %(date)s at %(time)s, %(site)s.")
                                     % _values(a)),
                 sms_purpose="reminder",
             )
@@ -84,8 +84,8 @@ def next_dose_reminders_send(*, today: datetime.date | None = None) -> int:
             Notice(person=r.person, title=_("Your next dose is due"),
                    body=_("%(name)s can now have dose %(dose)s. The district will send the appointment.") % {
                        "name": r.person.full_name, "dose": r.next_dose_number},
-                   sms_text=ascii_fold(_("%(name)s da den lich tiem mui %(dose)s. Co so y te se gui lich hen.") % {
-                       "name": r.person.full_name, "dose": r.next_dose_number}),
+                   sms_text=ascii_fold(_("%(name)s can now have dose %(dose)s. The district will send the appointment.")
+                                       % {"name": r.person.full_name, "dose": r.next_dose_number}),
                    sms_purpose="reminder")
             for r in due
         ]

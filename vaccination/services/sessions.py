@@ -91,8 +91,8 @@ def _appointment_notices(appointments: list[Appointment], session: Session) -> l
                 title=_("Vaccination appointment on %(date)s") % values,
                 body=_("%(name)s: dose %(dose)s on %(date)s from %(start)s to %(end)s at %(site)s, %(address)s. "
                        "Bring your ID and your health QR code.") % values,
-                sms_text=ascii_fold(_("Lich tiem COVID-19 cua %(name)s: mui %(dose)s ngay %(date)s tu %(start)s den "
-                                      "%(end)s tai %(site)s. Mang theo giay to tuy than.") % values),
+                sms_text=ascii_fold(_("COVID-19 vaccination of %(name)s: dose %(dose)s on %(date)s from %(start)s to "
+                                      "%(end)s at %(site)s. Bring your ID.") % values),
                 sms_purpose="appointment",
             ))
     return notices
