@@ -4,6 +4,7 @@ from django.urls import reverse
 
 from citizens import console_urls as citizens_console_urls
 from registry import urls as console_urls
+from vaccination import console_urls as vaccination_console_urls
 from registry.models import Organisation
 from registry.selectors import facility_list, organisation_list, unit_list
 from registry.services import organisation_confirm
@@ -148,10 +149,25 @@ COVERED_URL_NAMES = {
     "console:organisation_confirm": "test_province_confirms_only_its_own_organisations",
     "console:audit_list": "test_audit_log_shows_only_staff_of_the_area",
     "citizens_console:code_lookup": "tests/citizens/test_staff_lookup.py::test_only_site_staff_resolve_codes",
+    "vaccination_console:registration_list": "tests/vaccination/test_console_scope.py::test_lists_show_only_the_own_area",
+    "vaccination_console:registration_action": "test_console_scope.py::test_bulk_action_from_another_province_changes_nothing",
+    "vaccination_console:registration_detail": "test_console_scope.py::test_other_area_gets_404_on_every_object_url",
+    "vaccination_console:waiting_list": "test_console_scope.py::test_lists_show_only_the_own_area",
+    "vaccination_console:stock": "test_console_scope.py::test_other_area_gets_404_on_every_object_url",
+    "vaccination_console:stock_receive": "tests/vaccination/test_stock.py::test_only_national_level_receives",
+    "vaccination_console:stock_transfer": "test_console_scope.py::test_transfer_to_another_province_is_refused",
+    "vaccination_console:stock_adjust": "tests/vaccination/test_stock.py::test_wastage_and_adjustment_with_reason",
+    "vaccination_console:session_list": "test_console_scope.py::test_lists_show_only_the_own_area",
+    "vaccination_console:session_create": "tests/vaccination/test_sessions.py::test_session_pages_for_the_district",
+    "vaccination_console:session_detail": "test_console_scope.py::test_other_area_gets_404_on_every_object_url",
+    "vaccination_console:session_schedule": "test_console_scope.py::test_other_area_gets_404_on_every_object_url",
+    "vaccination_console:session_book": "test_console_scope.py::test_other_area_gets_404_on_every_object_url",
+    "vaccination_console:appointment_no_show": "test_console_scope.py::test_other_area_gets_404_on_every_object_url",
 }
 
 
 def test_every_console_url_is_in_the_matrix():
     names = {f"console:{pattern.name}" for pattern in console_urls.urlpatterns}
     names |= {f"citizens_console:{pattern.name}" for pattern in citizens_console_urls.urlpatterns}
+    names |= {f"vaccination_console:{pattern.name}" for pattern in vaccination_console_urls.urlpatterns}
     assert names == set(COVERED_URL_NAMES)
