@@ -110,3 +110,18 @@ def test_citizen_pages_refuse_other_peoples_records(world, people, ha_noi_sessio
     assert client.post(reverse("vaccination:appointment_cancel", args=[appointment.pk])).status_code == 404
     assert Appointment.objects.get(pk=appointment.pk).status == "booked"
 
+
+
+def test_registration_queue_has_no_n_plus_one(world, people, console_client, django_assert_max_num_queries,
+                                              django_user_model):
+    from tests.vaccination.conftest import citizen_person, register
+
+    client = console_client(world["province_ha_noi"])
+    url = reverse("vaccination_console:registration_list")
+    client.get(url)
+    for index in range(30):
+        account, person = citizen_person(django_user_model, f"09140{index:05d}", f"Người {index}", 1)
+        register(account, person)
+    with django_assert_max_num_queries(16):
+        page = client.get(url, {"status": ""}).content.decode()
+    assert "Người 29" in page
