@@ -42,6 +42,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "vaccination.view_stockbalance",
         "vaccination.change_stockbalance",
         "vaccination.view_session",
+        "vaccination.change_appointment",
     ],
     Role.SITE: [
         "registry.use_console",
@@ -50,6 +51,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "vaccination.view_stockbalance",
         "vaccination.change_stockbalance",
         "vaccination.view_session",
+        "vaccination.change_appointment",
     ],
 }
 
