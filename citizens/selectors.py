@@ -1,5 +1,5 @@
 """Reads for citizens (only their own people) and for staff (scoped, audited)."""
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet
 
 from registry.audit import audit_record
 from registry.selectors import jurisdiction_of
@@ -12,7 +12,7 @@ def people_for(user) -> QuerySet[Person]:
     if not user.is_authenticated or user.is_staff:
         return Person.objects.none()
     return Person.objects.filter(Q(account=user) | Q(managed_by=user)).select_related(
-        "ward__parent__parent").order_by("-account_id", "full_name", "pk")
+        "ward__parent__parent").order_by(F("account_id").desc(nulls_last=True), "full_name", "pk")
 
 
 def declarations_for(user) -> QuerySet[HealthDeclaration]:

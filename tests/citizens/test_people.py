@@ -137,3 +137,10 @@ def test_birth_date_today_is_accepted(signed_up):
     assert response.status_code == 302
     assert Person.objects.get(pk=person.pk).date_of_birth == datetime.date.fromisoformat(today)
     assert User.objects.filter(phone="+84912345678").count() == 1
+
+
+def test_the_account_holder_comes_first_in_the_book(signed_up):
+    holder = _own(signed_up)
+    Person.objects.create(full_name="Anh Con", managed_by=holder.account)  # sorts before by name
+    book = signed_up.get(reverse("citizens:book")).content.decode()
+    assert book.index("Nguyễn Thị Lan") < book.index("Anh Con")
