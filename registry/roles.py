@@ -16,6 +16,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "vaccination.transfer_stock",
         "vaccination.view_stockbalance",
         "vaccination.view_session",
+        "vaccination.view_reaction",
     ],
     Role.PROVINCE: [
         "registry.use_console",
@@ -30,6 +31,10 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "vaccination.transfer_stock",
         "vaccination.view_stockbalance",
         "vaccination.view_session",
+        "vaccination.view_reaction",
+        "vaccination.change_reaction",
+        "vaccination.view_helprequest",
+        "vaccination.change_helprequest",
     ],
     Role.DISTRICT: [
         "registry.use_console",
@@ -43,6 +48,11 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "vaccination.change_stockbalance",
         "vaccination.view_session",
         "vaccination.change_appointment",
+        "vaccination.correct_dose",
+        "vaccination.view_reaction",
+        "vaccination.change_reaction",
+        "vaccination.view_helprequest",
+        "vaccination.change_helprequest",
     ],
     Role.SITE: [
         "registry.use_console",
@@ -52,6 +62,12 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "vaccination.change_stockbalance",
         "vaccination.view_session",
         "vaccination.change_appointment",
+        "vaccination.record_dose",
+        "vaccination.correct_dose",
+        "vaccination.view_reaction",
+        "vaccination.change_reaction",
+        "vaccination.view_helprequest",
+        "vaccination.change_helprequest",
     ],
 }
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import console
+from .views import care, console, site
 
 app_name = "vaccination_console"
 
@@ -19,4 +19,18 @@ urlpatterns = [
     path("sessions/<int:pk>/schedule/", console.session_schedule_view, name="session_schedule"),
     path("sessions/<int:pk>/book/", console.session_book_view, name="session_book"),
     path("appointments/<int:pk>/no-show/", console.appointment_no_show_view, name="appointment_no_show"),
+    path("site/", site.day_view, name="site_day"),
+    path("site/check-in/", site.check_in_view, name="site_check_in"),
+    path("site/check-in/<int:person_id>/", site.check_in_post_view, name="site_check_in_post"),
+    path("site/walk-in/", site.walk_in_view, name="site_walk_in"),
+    path("site/visits/<int:pk>/", site.visit_view, name="site_visit"),
+    path("site/visits/<int:pk>/screen/", site.screen_view, name="site_screen"),
+    path("site/visits/<int:pk>/inject/", site.inject_view, name="site_inject"),
+    path("site/visits/<int:pk>/observe/", site.observe_view, name="site_observe"),
+    path("site/observation/", site.observation_view, name="site_observation"),
+    path("site/sessions/<int:pk>/close/", site.session_close_view, name="site_session_close"),
+    path("reactions/", care.reaction_list_view, name="reaction_list"),
+    path("reactions/<int:pk>/", care.reaction_detail_view, name="reaction_detail"),
+    path("help/", care.help_list_view, name="help_list"),
+    path("help/<int:pk>/", care.help_detail_view, name="help_detail"),
 ]

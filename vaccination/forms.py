@@ -156,3 +156,128 @@ class BookForm(forms.Form):
     registration = forms.IntegerField(widget=forms.HiddenInput)
     mixed_reason = forms.CharField(label=_("Reason for another vaccine (only if needed)"), max_length=300,
                                    required=False)
+
+
+class CheckInSearchForm(forms.Form):
+    q = forms.CharField(label=_("Scan the QR code, or type an ID number or phone"), max_length=80,
+                        widget=forms.TextInput(attrs={"autofocus": True, "autocomplete": "off"}))
+
+
+class WalkInForm(forms.Form):
+    full_name = forms.CharField(label=_("Full name"), max_length=200)
+    date_of_birth = forms.DateField(label=_("Date of birth"), widget=DATE_INPUT)
+    sex = forms.ChoiceField(label=_("Sex"), choices=[("F", _("Female")), ("M", _("Male")), ("O", _("Other"))])
+    id_number = forms.CharField(label=_("ID number"), max_length=20, required=False)
+    phone = forms.CharField(label=_("Mobile number"), max_length=20, required=False)
+
+
+def _screening_fields():
+    from .screening import ITEMS
+
+    return {f"answer_{code}": forms.BooleanField(label=label, required=False) for code, _group, label in ITEMS}
+
+
+class ScreeningForm(forms.Form):
+    temperature = forms.DecimalField(label=_("Temperature (°C)"), max_digits=4, decimal_places=1, min_value=30,
+                                     max_value=45)
+    pulse = forms.IntegerField(label=_("Pulse (per minute)"), min_value=20, max_value=250, required=False)
+    systolic = forms.IntegerField(label=_("Blood pressure, systolic (mmHg)"), min_value=40, max_value=300,
+                                  required=False)
+    diastolic = forms.IntegerField(label=_("Blood pressure, diastolic (mmHg)"), min_value=20, max_value=200,
+                                   required=False)
+    outcome = forms.ChoiceField(label=_("Outcome"), widget=forms.RadioSelect, choices=[
+        ("screened", _("Eligible: vaccinate now")), ("deferred", _("Postpone")),
+        ("referred", _("Refer to hospital"))])
+    postpone_until = forms.DateField(label=_("Come back from"), required=False, widget=DATE_INPUT)
+    refer_reason = forms.CharField(label=_("Reason for the referral"), max_length=300, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, field in _screening_fields().items():
+            self.fields[name] = field
+        order = [name for name in self.fields if name.startswith("answer_")]
+        self.order_fields(order + ["temperature", "pulse", "systolic", "diastolic", "outcome", "postpone_until",
+                                   "refer_reason"])
+
+    def answers(self) -> dict:
+        return {name.removeprefix("answer_"): value for name, value in self.cleaned_data.items()
+                if name.startswith("answer_")}
+
+
+class InjectionForm(forms.Form):
+    lot = forms.ModelChoiceField(label=_("Vaccine lot"), queryset=Lot.objects.none())
+    override_reason = forms.CharField(label=_("Reason to go ahead despite a warning (only if asked)"),
+                                      max_length=300, required=False)
+    idempotency_key = forms.CharField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, lots, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["lot"].queryset = lots
+
+
+class ObservationForm(forms.Form):
+    note = forms.CharField(label=_("Observation"), max_length=500, required=False)
+    had_reaction = forms.BooleanField(label=_("An immediate reaction happened"), required=False)
+    severity = forms.ChoiceField(label=_("Severity"), required=False, choices=[("", "—")] + [
+        ("mild", _("Mild")), ("moderate", _("Moderate")), ("severe", _("Severe"))])
+    description = forms.CharField(label=_("What happened"), max_length=1000, required=False)
+
+
+class SessionCloseForm(forms.Form):
+    wasted = forms.IntegerField(label=_("Doses wasted in opened vials"), min_value=0, initial=0)
+    wasted_reason = forms.CharField(label=_("Note"), max_length=300, required=False)
+
+
+class ReactionForm(forms.Form):
+    onset_at = forms.DateTimeField(label=_("When did it start?"),
+                                   widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+                                   input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"])
+    symptoms = forms.MultipleChoiceField(label=_("Symptoms"), widget=forms.CheckboxSelectMultiple, choices=[])
+    severity = forms.ChoiceField(label=_("How severe?"), widget=forms.RadioSelect, choices=[
+        ("mild", _("Mild: it does not stop daily life")), ("moderate", _("Moderate: it stops some activities")),
+        ("severe", _("Severe: needs medical care"))])
+    description = forms.CharField(label=_("Describe what happened"), required=False, max_length=2000,
+                                  widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args, **kwargs):
+        from .models import Reaction
+
+        super().__init__(*args, **kwargs)
+        self.fields["symptoms"].choices = Reaction.Symptom.choices
+
+
+class FollowUpForm(forms.Form):
+    status = forms.ChoiceField(label=_("New status"), choices=[
+        ("acknowledged", _("Acknowledged")), ("contacted", _("Contacted")), ("closed", _("Closed"))])
+    note = forms.CharField(label=_("Note"), max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class HelpRequestForm(forms.Form):
+    kind = forms.ChoiceField(label=_("What is it about?"), choices=[])
+    message = forms.CharField(label=_("Message"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3}))
+    site = forms.ModelChoiceField(label=_("Vaccination site (for a missing dose)"), required=False,
+                                  queryset=Facility.objects.filter(kind=Facility.Kind.SITE).order_by("name"))
+    dose_date = forms.DateField(label=_("Date of the dose (for a missing dose)"), required=False, widget=DATE_INPUT)
+    dose_vaccine = forms.ModelChoiceField(label=_("Vaccine (for a missing dose)"), required=False,
+                                          queryset=Vaccine.objects.all())
+
+    def __init__(self, *args, **kwargs):
+        from .models import HelpRequest
+
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = HelpRequest.Kind.choices
+
+
+class HelpAnswerForm(forms.Form):
+    answer = forms.CharField(label=_("Answer"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class MissingDoseForm(forms.Form):
+    lot = forms.ModelChoiceField(label=_("Lot given"), queryset=Lot.objects.none())
+    given_at = forms.DateTimeField(label=_("Given at"), widget=forms.DateTimeInput(
+        attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"), input_formats=["%Y-%m-%dT%H:%M"])
+    dose_number = forms.IntegerField(label=_("Dose number"), min_value=1, max_value=10)
+
+    def __init__(self, *args, lots, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["lot"].queryset = lots

@@ -8,7 +8,7 @@ from django.utils import timezone
 from citizens.selectors import people_for
 from registry.selectors import jurisdiction_of, scope
 
-from .models import Appointment, Lot, Registration, Session, StockBalance, StockMovement
+from .models import Appointment, HelpRequest, Lot, Reaction, Registration, Session, StockBalance, StockMovement, Visit
 
 
 def registration_list(*, user) -> QuerySet[Registration]:
@@ -116,3 +116,21 @@ def staff_facility(user):
     if j.role == "national":
         return Facility.objects.filter(kind=Facility.Kind.NATIONAL_STORE).first()
     return None
+
+
+def reaction_list(*, user):
+    return scope(Reaction.objects.select_related("person", "dose__vaccine", "site"), user=user, facility="site")
+
+
+def help_request_list(*, user):
+    return scope(HelpRequest.objects.select_related("person", "facility", "dose_vaccine"), user=user,
+                 facility="facility")
+
+
+def site_day(*, user, on: datetime.date | None = None):
+    """Today's sessions at the staff member's site, their appointments and visits."""
+    on = on or timezone.localdate()
+    sessions = session_list(user=user).filter(date=on).order_by("start_time")
+    visits = scope(Visit.objects.filter(checked_in_at__date=on).select_related("person", "appointment"),
+                   user=user, facility="site")
+    return sessions, visits

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import citizen
+from .views import care, citizen
 
 app_name = "vaccination"
 
@@ -9,4 +9,6 @@ urlpatterns = [
     path("people/<int:person_id>/register/", citizen.register_view, name="register"),
     path("registrations/<int:pk>/cancel/", citizen.registration_cancel_view, name="registration_cancel"),
     path("appointments/<int:pk>/cancel/", citizen.appointment_cancel_view, name="appointment_cancel"),
+    path("doses/<int:dose_id>/reaction/", care.reaction_report_view, name="reaction_report"),
+    path("people/<int:person_id>/help/", care.help_request_view, name="help_request"),
 ]

@@ -59,6 +59,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "citizens.context_processors.notifications",
+                "vaccination.context_processors.console_alerts",
             ],
         },
     },
@@ -179,3 +180,5 @@ STOCK_EXPIRY_WARNING_DAYS = env_int("STOCK_EXPIRY_WARNING_DAYS", 30)
 HEALTH_BOOK_LINKS = [
     ("vaccination:person_vaccinations", _("My vaccinations")),
 ]
+# Minutes a person stays under observation after a dose (step 4 of the Ministry of Health's process).
+OBSERVATION_MINUTES = env_int("OBSERVATION_MINUTES", 30)

@@ -1,8 +1,9 @@
 from .registrations import DeclaredDose, Registration, RegistrationEvent
 from .sessions import Appointment, Session
+from .site import Dose, HelpRequest, Reaction, ReactionNote, Visit
 from .stock import Lot, StockBalance, StockMovement
 
 __all__ = [
-    "Appointment", "DeclaredDose", "Lot", "Registration", "RegistrationEvent", "Session", "StockBalance",
-    "StockMovement",
+    "Appointment", "DeclaredDose", "Dose", "HelpRequest", "Lot", "Reaction", "ReactionNote", "Registration",
+    "RegistrationEvent", "Session", "StockBalance", "StockMovement", "Visit",
 ]

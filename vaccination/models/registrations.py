@@ -26,11 +26,13 @@ class Registration(models.Model):
 
     # from → allowed next states; services refuse anything else.
     TRANSITIONS = {
-        Status.SUBMITTED: {Status.APPROVED, Status.REJECTED, Status.CANCELLED},
-        Status.APPROVED: {Status.ALLOCATED, Status.REJECTED, Status.CANCELLED},
-        Status.ALLOCATED: {Status.SCHEDULED, Status.ALLOCATED, Status.CANCELLED},
+        # A walk-in may be vaccinated at a site before the province has handled the registration.
+        Status.SUBMITTED: {Status.APPROVED, Status.REJECTED, Status.CANCELLED, Status.VACCINATED},
+        Status.APPROVED: {Status.ALLOCATED, Status.REJECTED, Status.CANCELLED, Status.VACCINATED},
+        Status.ALLOCATED: {Status.SCHEDULED, Status.ALLOCATED, Status.CANCELLED, Status.VACCINATED},
         Status.SCHEDULED: {Status.VACCINATED, Status.ALLOCATED, Status.NO_SHOW, Status.CANCELLED},
-        Status.NO_SHOW: {Status.SCHEDULED, Status.ALLOCATED, Status.CANCELLED},
+        Status.NO_SHOW: {Status.SCHEDULED, Status.ALLOCATED, Status.CANCELLED, Status.VACCINATED},
+        # After a dose, the registration waits; when the next dose falls due it goes back to the district.
         Status.VACCINATED: {Status.ALLOCATED},
         Status.REJECTED: set(),
         Status.CANCELLED: set(),

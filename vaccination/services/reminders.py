@@ -70,7 +70,10 @@ def _values(appointment: Appointment) -> dict:
 
 @transaction.atomic
 def next_dose_reminders_send(*, today: datetime.date | None = None) -> int:
-    """Tell people whose next dose has fallen due; each dose is announced once."""
+    """Daily: people whose next dose has fallen due go back to their district's list by themselves, and are told
+    once per dose."""
+    from .common import _transition
+
     today = today or timezone.localdate()
     due = list(
         Registration.objects.select_for_update(skip_locked=True, of=("self",))
@@ -79,7 +82,10 @@ def next_dose_reminders_send(*, today: datetime.date | None = None) -> int:
         .exclude(due_reminded_for=F("next_dose_number"))
         .select_related("person__account", "person__managed_by")
     )
+    back = [r.pk for r in due if r.status == Registration.Status.VACCINATED]
     with translation.override(settings.LANGUAGE_CODE):
+        _transition(actor=None, rows=Registration.objects.filter(pk__in=back), to=Registration.Status.ALLOCATED,
+                    reason=_("Next dose due"))
         notices = [
             Notice(person=r.person, title=_("Your next dose is due"),
                    body=_("%(name)s can now have dose %(dose)s. The district will send the appointment.") % {
@@ -94,4 +100,3 @@ def next_dose_reminders_send(*, today: datetime.date | None = None) -> int:
         registration.due_reminded_for = registration.next_dose_number
     Registration.objects.bulk_update(due, ["due_reminded_for"], batch_size=2000)
     return len(due)
-

@@ -13,6 +13,7 @@ from ..forms import DeclaredDoseFormSet, RegistrationForm
 from ..models import Registration
 from ..selectors import person_registrations
 from ..services.registrations import registration_cancel, registration_submit
+from ..services.doses import _history
 from ..services.sessions import appointment_cancel
 
 def dose_status_label(doses: int) -> str:
@@ -53,12 +54,14 @@ def person_vaccinations_view(request, person_id: int):
         raise Http404
     registrations = list(registrations)
     current = next((r for r in registrations if r.status in Registration.OPEN), None)
-    declared = current.declared_doses.all() if current else []
-    doses_so_far = (current.next_dose_number - 1) if current else (
-        max((r.next_dose_number - 1 for r in registrations), default=0))
+    history = _history(person)
+    doses = {d.dose_number: d for d in person.doses.filter(voided=False).select_related("vaccine", "site")}
     return render(request, "vaccination/person_vaccinations.html", {
-        "person": person, "registrations": registrations, "current": current, "declared": declared,
-        "status_label": dose_status_label(doses_so_far),
+        "person": person, "registrations": registrations, "current": current,
+        "history": [(date, number, vaccine, doses.get(number)) for date, number, vaccine in history],
+        "status_label": dose_status_label(len(history)),
+        "reactions": person.reactions.select_related("dose__vaccine"),
+        "help_requests": person.help_requests.all(),
         "appointment": next((a for a in current.appointments.all() if a.status == "booked"), None) if current else None,
     })
 

@@ -1,0 +1,12 @@
+from .models import Reaction
+from .selectors import reaction_list
+
+
+def console_alerts(request):
+    """Serious reactions nobody has acknowledged yet, flagged on every console page of those who follow them."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated or not user.is_staff or not request.path.startswith("/console/"):
+        return {}
+    if not user.has_perm("vaccination.view_reaction"):
+        return {}
+    return {"serious_open": reaction_list(user=user).filter(serious=True, status=Reaction.Status.NEW).count()}

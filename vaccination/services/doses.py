@@ -1,0 +1,263 @@
+"""The site's 4 steps and the dose record, the canonical fact of the platform.
+
+`dose_record` is the one way a dose comes into being, live at a site, imported from an offline list, or
+added by the response center; recording it, the site's stock goes down, the appointment closes and the
+registration moves on in the same transaction, and the certificate and reporting hear of it after commit.
+"""
+import datetime
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.http import Http404
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from citizens.models import HealthDeclaration, Person
+from registry.audit import audit_record
+from registry.models import Facility
+from registry.selectors import facility_list, jurisdiction_of
+
+from .. import screening
+from ..models import Appointment, Dose, Lot, Registration, Session, Visit
+from ..models import StockMovement
+from ..signals import dose_recorded
+from .common import _appointments_release, _transition
+from .stock import _lock_balances, _move
+
+Status = Registration.Status
+Step = Visit.Step
+
+
+def _own_site(actor) -> Facility:
+    j = jurisdiction_of(actor)
+    if j.role != "site" or not actor.has_perm("vaccination.record_dose"):
+        raise PermissionDenied(_("Only the staff of a vaccination site can do this."))
+    return Facility.objects.get(pk=j.facility_id)
+
+
+def _visit(actor, visit_id: int) -> Visit:
+    site = _own_site(actor)
+    visit = Visit.objects.select_for_update().filter(pk=visit_id, site=site).first()
+    if visit is None:
+        raise Http404
+    return visit
+
+
+@transaction.atomic
+def visit_check_in(*, actor, person_id: int, walk_in_ok: bool = True) -> Visit:
+    """Step 1: the person is at the site. Their booked appointment here today is linked; otherwise a walk-in."""
+    site = _own_site(actor)
+    person = Person.objects.select_for_update().filter(pk=person_id).first()
+    if person is None:
+        raise Http404
+    today = timezone.localdate()
+    open_visit = Visit.objects.filter(person=person, site=site, checked_in_at__date=today).exclude(
+        step__in=[Step.DONE, Step.DEFERRED, Step.REFERRED]).first()
+    if open_visit:
+        return open_visit
+    appointment = Appointment.objects.filter(
+        registration__person=person, status=Appointment.Status.BOOKED, session__site=site,
+        session__date=today).select_related("session").first()
+    if appointment is None and not walk_in_ok:
+        raise ValidationError(_("This person has no appointment here today."))
+    session = appointment.session if appointment else Session.objects.filter(
+        site=site, date=today, status=Session.Status.PLANNED).order_by("start_time").first()
+    visit = Visit.objects.create(
+        person=person, site=site, session=session, appointment=appointment, walk_in=appointment is None,
+        checked_in_at=timezone.now(), checked_in_by=actor,
+        declaration=HealthDeclaration.objects.filter(person=person).order_by("-created_at").first(),
+    )
+    audit_record(actor=actor, action="visit.check_in", target=visit, changes={"walk_in": visit.walk_in})
+    return visit
+
+
+@transaction.atomic
+def visit_screen(*, actor, visit_id: int, answers: dict, outcome: str, temperature=None, pulse=None,
+                 systolic=None, diastolic=None, postpone_until: datetime.date | None = None,
+                 refer_reason: str = "") -> Visit:
+    """Step 2: the Ministry's checklist, vital signs and the outcome: eligible, postpone (with a date) or refer."""
+    visit = _visit(actor, visit_id)
+    if visit.step != Step.CHECKED_IN:
+        raise ValidationError(_("This person has already been screened."))
+    yes = {code for code, value in answers.items() if value and code in screening.ITEM_GROUPS}
+    if outcome == Step.SCREENED and any(screening.ITEM_GROUPS[c] == screening.CONTRAINDICATED for c in yes):
+        raise ValidationError({"outcome": _("A contraindication was ticked: this person cannot be vaccinated here.")})
+    if outcome == Step.DEFERRED and (postpone_until is None or postpone_until <= timezone.localdate()):
+        raise ValidationError({"postpone_until": _("Give the date from which the person may come back.")})
+    if outcome == Step.REFERRED and not refer_reason.strip():
+        raise ValidationError({"refer_reason": _("Give the reason for the referral.")})
+    if outcome not in (Step.SCREENED, Step.DEFERRED, Step.REFERRED):
+        raise ValidationError({"outcome": _("Choose the outcome of the screening.")})
+    visit.checklist_version = screening.CHECKLIST_VERSION
+    visit.answers = {code: code in yes for code in screening.ITEM_GROUPS}
+    visit.temperature, visit.pulse, visit.systolic, visit.diastolic = temperature, pulse, systolic, diastolic
+    visit.postpone_until = postpone_until if outcome == Step.DEFERRED else None
+    visit.refer_reason = refer_reason if outcome == Step.REFERRED else ""
+    visit.step, visit.screened_at, visit.screened_by = outcome, timezone.now(), actor
+    visit.save()
+    audit_record(actor=actor, action="visit.screen", target=visit, changes={"outcome": outcome})
+    return visit
+
+
+def _history(person: Person) -> list[tuple[datetime.date, int, object]]:
+    """Every dose the person had, recorded here or declared at registration: (date, number, vaccine)."""
+    recorded = [(d.given_at.date(), d.dose_number, d.vaccine)
+                for d in person.doses.filter(voided=False).select_related("vaccine")]
+    declared = [(d.given_on, d.dose_number, d.vaccine)
+                for r in person.registrations.prefetch_related("declared_doses__vaccine")
+                for d in r.declared_doses.all()]
+    known = {number for _date, number, _vaccine in recorded}
+    return sorted(recorded + [d for d in declared if d[1] not in known], key=lambda d: (d[0], d[1]))
+
+
+def _interval_after(vaccine, dose_number: int) -> int:
+    """Days before the dose after `dose_number` of `vaccine` may be given."""
+    if dose_number < vaccine.doses_in_series:
+        return vaccine.min_interval_days
+    return settings.BOOSTER_MIN_INTERVAL_DAYS
+
+
+@transaction.atomic
+def dose_record(*, actor, person_id: int, site_id: int, lot_id: int, idempotency_key: str,
+                given_at: datetime.datetime | None = None, dose_number: int | None = None, visit_id: int | None = None,
+                override_reason: str = "", source: str = Dose.Source.LIVE) -> tuple[Dose, bool]:
+    """Record a dose once. Sending the same request again (same key) returns the first record and changes nothing."""
+    if not actor.has_perm("vaccination.record_dose") and not actor.has_perm("vaccination.correct_dose"):
+        raise PermissionDenied(_("You may not record doses."))
+    site = facility_list(user=actor, kind=Facility.Kind.SITE).filter(pk=site_id).first()
+    if site is None:
+        raise ValidationError({"site": _("Choose a vaccination site you work for.")})
+    person = Person.objects.select_for_update().filter(pk=person_id).first()
+    if person is None:
+        raise Http404
+    existing = Dose.objects.filter(idempotency_key=idempotency_key).first()
+    if existing is not None:
+        if existing.person_id != person.pk:
+            raise ValidationError(_("This request key was already used for another person."))
+        return existing, False
+    given_at = given_at or timezone.now()
+    if given_at > timezone.now() + datetime.timedelta(minutes=5):
+        raise ValidationError({"given_at": _("A dose cannot be recorded in the future.")})
+    lot = Lot.objects.select_related("vaccine").get(pk=lot_id)
+    if lot.expiry_date < timezone.localtime(given_at).date():
+        raise ValidationError({"lot": _("Lot %(lot)s had expired on that day.") % {"lot": lot.lot_number}})
+    history = _history(person)
+    number = dose_number or (max((n for _d, n, _v in history), default=0) + 1)
+    if Dose.objects.filter(person=person, dose_number=number, voided=False).exists():
+        raise ValidationError({"dose_number": _("Dose %(number)s of this person is already recorded.") % {
+            "number": number}})
+    earlier = [h for h in history if h[1] < number]
+    if earlier and not override_reason.strip():
+        last_date, last_number, last_vaccine = earlier[-1]
+        due = last_date + datetime.timedelta(days=_interval_after(last_vaccine, last_number))
+        if timezone.localtime(given_at).date() < due:
+            raise ValidationError({"override_reason": _(
+                "Too early: the previous dose was on %(date)s; this dose is due from %(due)s. "
+                "Give a reason to go ahead.") % {"date": last_date.strftime("%d/%m/%Y"),
+                                                 "due": due.strftime("%d/%m/%Y")}})
+        if last_number < last_vaccine.doses_in_series and last_vaccine.pk != lot.vaccine_id:
+            raise ValidationError({"override_reason": _(
+                "This person's series is with %(vaccine)s. Give a reason to use another vaccine.") % {
+                "vaccine": last_vaccine}})
+    balance = _lock_balances([(site.pk, lot.pk)])[(site.pk, lot.pk)]
+    _move(balance=balance, kind=StockMovement.Kind.ADMINISTERED, quantity=-1, actor=actor,
+          reason=f"{person.full_name} #{number}", at=given_at)
+    registration = person.registrations.filter(status__in=Registration.OPEN).first() or \
+        person.registrations.filter(status=Status.VACCINATED).order_by("-created_at").first()
+    dose = Dose.objects.create(
+        person=person, registration=registration, visit_id=visit_id, site=site, vaccine=lot.vaccine, lot=lot,
+        dose_number=number, given_at=given_at, given_by=actor, override_reason=override_reason.strip()[:300],
+        idempotency_key=idempotency_key, source=source,
+    )
+    if registration is not None:
+        _appointments_release(registration_ids=[registration.pk], to=Appointment.Status.ATTENDED)
+        within_series = number < lot.vaccine.doses_in_series
+        updates = {
+            "next_dose_number": number + 1,
+            "due_from": timezone.localtime(given_at).date() + datetime.timedelta(
+                days=_interval_after(lot.vaccine, number)),
+            "required_vaccine": lot.vaccine if within_series else None,
+        }
+        if registration.status == Status.VACCINATED:
+            Registration.objects.filter(pk=registration.pk).update(**updates)
+        else:
+            _transition(actor=actor, rows=Registration.objects.filter(pk=registration.pk), to=Status.VACCINATED,
+                        **updates)
+    if visit_id:
+        Visit.objects.filter(pk=visit_id).update(
+            step=Step.OBSERVING, observe_until=given_at + datetime.timedelta(minutes=settings.OBSERVATION_MINUTES))
+    audit_record(actor=actor, action="dose.record", target=dose,
+                 changes={"number": number, "lot": lot.lot_number, "source": source,
+                          "override": dose.override_reason})
+    transaction.on_commit(lambda: dose_recorded.send(sender=Dose, dose_id=dose.pk))
+    return dose, True
+
+
+@transaction.atomic
+def visit_inject(*, actor, visit_id: int, lot_id: int, idempotency_key: str, override_reason: str = "") -> Dose:
+    """Step 3 for a screened person: the live path into `dose_record`."""
+    visit = _visit(actor, visit_id)
+    already = Dose.objects.filter(idempotency_key=idempotency_key).first()
+    if already is not None:
+        return already
+    if visit.step != Step.SCREENED:
+        raise ValidationError(_("Only a person screened as eligible can be vaccinated."))
+    dose, _created = dose_record(actor=actor, person_id=visit.person_id, site_id=visit.site_id, lot_id=lot_id,
+                                 idempotency_key=idempotency_key, visit_id=visit.pk, override_reason=override_reason)
+    return dose
+
+
+@transaction.atomic
+def visit_observe(*, actor, visit_id: int, note: str = "", reaction: dict | None = None) -> Visit:
+    """Step 4: the end of observation, with any immediate reaction."""
+    from .reactions import reaction_record
+
+    visit = _visit(actor, visit_id)
+    if visit.step != Step.OBSERVING:
+        raise ValidationError(_("This person is not under observation."))
+    visit.step, visit.observation_note, visit.observed_by = Step.DONE, note[:500], actor
+    visit.save(update_fields=["step", "observation_note", "observed_by"])
+    if reaction:
+        dose = visit.doses.order_by("-pk").first()
+        reaction_record(actor=actor, dose=dose, onset_at=timezone.now(), **reaction)
+    audit_record(actor=actor, action="visit.observe", target=visit)
+    return visit
+
+
+@transaction.atomic
+def session_close(*, actor, session_id: int, wasted: int = 0, wasted_reason: str = "") -> dict:
+    """End of session: bookings nobody came for become no-shows (back to the district), opened-vial wastage."""
+    from .stock import stock_adjust
+
+    site = _own_site(actor)
+    session = Session.objects.select_for_update().filter(pk=session_id, site=site).first()
+    if session is None:
+        raise Http404
+    if session.status != Session.Status.PLANNED:
+        raise ValidationError(_("This session is already closed."))
+    missing = list(Appointment.objects.filter(session=session, status=Appointment.Status.BOOKED)
+                   .values_list("registration_id", flat=True))
+    _appointments_release(registration_ids=missing, to=Appointment.Status.NO_SHOW)
+    _transition(actor=actor, rows=Registration.objects.filter(pk__in=missing), to=Status.NO_SHOW,
+                reason=_("Did not come to the appointment"))
+    if wasted:
+        stock_adjust(actor=actor, facility_id=site.pk, lot_id=session.lot_id, quantity=wasted, kind="wasted",
+                     reason=wasted_reason or _("Opened vials at the end of the session"))
+    session.status = Session.Status.CLOSED
+    session.save(update_fields=["status"])
+    totals = session_totals(session)
+    audit_record(actor=actor, action="session.close", target=session, changes=totals)
+    return totals
+
+
+def session_totals(session: Session) -> dict:
+    return {
+        "booked": session.booked,
+        "vaccinated": Dose.objects.filter(visit__session=session, voided=False).count(),
+        "no_show": Appointment.objects.filter(session=session, status=Appointment.Status.NO_SHOW).count(),
+        "deferred": Visit.objects.filter(session=session, step__in=[Step.DEFERRED, Step.REFERRED]).count(),
+        "wasted": -sum(StockMovement.objects.filter(
+            facility=session.site, lot=session.lot, kind=StockMovement.Kind.WASTED,
+            at__date=session.date).values_list("quantity", flat=True)),
+    }

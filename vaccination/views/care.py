@@ -1,0 +1,114 @@
+"""Reactions after vaccination and the response center, for staff and citizens."""
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+
+from citizens.selectors import people_for
+from citizens.views.common import citizen_required, form_error
+from registry.console import console_view, paginate
+
+from ..forms import FollowUpForm, HelpAnswerForm, HelpRequestForm, MissingDoseForm, ReactionForm
+from ..models import Dose, HelpRequest, Lot, Reaction
+from ..selectors import help_request_list, reaction_list
+from ..services.doses import dose_record
+from ..services.reactions import help_request_answer, help_request_submit, reaction_follow_up, reaction_report
+
+
+@console_view("vaccination.view_reaction")
+def reaction_list_view(request):
+    reactions = reaction_list(user=request.user)
+    if request.GET.get("open") != "0":
+        reactions = reactions.exclude(status=Reaction.Status.CLOSED)
+    return render(request, "vaccination/console/reaction_list.html", {"page": paginate(request, reactions)})
+
+
+@console_view("vaccination.view_reaction")
+def reaction_detail_view(request, pk: int):
+    reaction = get_object_or_404(reaction_list(user=request.user).prefetch_related("notes__actor"), pk=pk)
+    form = FollowUpForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            reaction_follow_up(actor=request.user, reaction_id=reaction.pk, **form.cleaned_data)
+        except ValidationError as error:
+            form_error(form, error)
+        else:
+            messages.success(request, _("Follow-up recorded."))
+            return redirect("vaccination_console:reaction_detail", pk=reaction.pk)
+    return render(request, "vaccination/console/reaction_detail.html", {
+        "reaction": reaction, "form": form if request.user.has_perm("vaccination.change_reaction") else None})
+
+
+@console_view("vaccination.view_helprequest")
+def help_list_view(request):
+    requests = help_request_list(user=request.user)
+    if request.GET.get("open") != "0":
+        requests = requests.exclude(status=HelpRequest.Status.CLOSED)
+    return render(request, "vaccination/console/help_list.html", {"page": paginate(request, requests)})
+
+
+@console_view("vaccination.view_helprequest")
+def help_detail_view(request, pk: int):
+    help_request = get_object_or_404(help_request_list(user=request.user), pk=pk)
+    person = help_request.person
+    answer_form = HelpAnswerForm(request.POST if request.POST.get("form") == "answer" else None)
+    lots = Lot.objects.filter(balances__facility=help_request.facility).distinct()
+    dose_form = MissingDoseForm(request.POST if request.POST.get("form") == "dose" else None, lots=lots,
+                                initial={"dose_number": person.doses.filter(voided=False).count() + 1})
+    if request.method == "POST" and answer_form.is_bound and answer_form.is_valid():
+        help_request_answer(actor=request.user, request_id=help_request.pk, answer=answer_form.cleaned_data["answer"])
+        messages.success(request, _("The answer is sent."))
+        return redirect("vaccination_console:help_list")
+    if request.method == "POST" and dose_form.is_bound and dose_form.is_valid():
+        data = dose_form.cleaned_data
+        try:
+            dose, _created = dose_record(
+                actor=request.user, person_id=person.pk, site_id=help_request.facility_id, lot_id=data["lot"].pk,
+                idempotency_key=f"help-{help_request.pk}-{data['dose_number']}", given_at=data["given_at"],
+                dose_number=data["dose_number"], source=Dose.Source.CORRECTION,
+                override_reason=_("Missing dose added from help request %(id)s") % {"id": help_request.pk})
+            help_request_answer(actor=request.user, request_id=help_request.pk, answer=_(
+                "Dose %(number)s (%(vaccine)s, %(date)s) is now in your record.") % {
+                "number": dose.dose_number, "vaccine": dose.vaccine, "date": dose.given_at.strftime("%d/%m/%Y")})
+        except ValidationError as error:
+            form_error(dose_form, error)
+        else:
+            messages.success(request, _("The missing dose is recorded and the person is told."))
+            return redirect("vaccination_console:help_list")
+    return render(request, "vaccination/console/help_detail.html", {
+        "help": help_request, "answer_form": answer_form, "dose_form": dose_form,
+        "doses": person.doses.filter(voided=False).select_related("vaccine", "site"),
+        "can_record": help_request.kind == HelpRequest.Kind.MISSING_DOSE
+        and help_request.facility.kind == "site" and request.user.has_perm("vaccination.correct_dose"),
+    })
+
+
+@citizen_required
+def reaction_report_view(request, dose_id: int):
+    dose = get_object_or_404(Dose.objects.filter(person__in=people_for(request.user), voided=False), pk=dose_id)
+    form = ReactionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            reaction_report(actor=request.user, dose_id=dose.pk, **form.cleaned_data)
+        except ValidationError as error:
+            form_error(form, error)
+        else:
+            messages.success(request, _("Thank you. The vaccination site will follow up your report."))
+            return redirect("vaccination:person_vaccinations", person_id=dose.person_id)
+    return render(request, "vaccination/reaction_form.html", {"form": form, "dose": dose})
+
+
+@citizen_required
+def help_request_view(request, person_id: int):
+    person = get_object_or_404(people_for(request.user), pk=person_id)
+    form = HelpRequestForm(request.POST or None, initial={"kind": request.GET.get("kind", "")})
+    if request.method == "POST" and form.is_valid():
+        try:
+            help_request_submit(actor=request.user, person_id=person.pk, **form.cleaned_data)
+        except ValidationError as error:
+            form_error(form, error)
+        else:
+            messages.success(request, _("Your request is sent to the health facility in charge."))
+            return redirect("vaccination:person_vaccinations", person_id=person.pk)
+    return render(request, "vaccination/help_form.html", {"form": form, "person": person})
+
