@@ -163,6 +163,15 @@ COVERED_URL_NAMES = {
     "vaccination_console:session_schedule": "test_console_scope.py::test_other_area_gets_404_on_every_object_url",
     "vaccination_console:session_book": "test_console_scope.py::test_other_area_gets_404_on_every_object_url",
     "vaccination_console:appointment_no_show": "test_console_scope.py::test_other_area_gets_404_on_every_object_url",
+    **{f"vaccination_console:{name}": "test_console_scope.py::test_another_site_cannot_open_this_sites_visits_or_sessions"
+       for name in ["site_day", "site_check_in", "site_visit", "site_screen", "site_inject", "site_observe",
+                    "site_observation", "site_session_close"]},
+    "vaccination_console:site_check_in_post": "tests/vaccination/test_site.py::test_site_pages_follow_the_steps",
+    "vaccination_console:site_walk_in": "tests/vaccination/test_site.py::test_walk_in_and_end_of_session",
+    "vaccination_console:reaction_list": "tests/vaccination/test_care.py::test_citizen_reports_and_the_right_people_see_it",
+    "vaccination_console:reaction_detail": "test_care.py::test_citizen_reports_and_the_right_people_see_it",
+    "vaccination_console:help_list": "tests/vaccination/test_care.py::test_missing_dose_is_quick_to_fix",
+    "vaccination_console:help_detail": "tests/vaccination/test_care.py::test_missing_dose_is_quick_to_fix",
 }
 
 

@@ -121,3 +121,31 @@ def test_simultaneous_transfers_never_drive_stock_negative(tx_world, lot):
     assert StockBalance.objects.get(facility=centre, lot=lot).quantity == 100
     total = StockBalance.objects.filter(lot=lot).aggregate(total=Sum("quantity"))["total"]
     assert total == 10000  # nothing created or lost
+
+
+def test_two_stations_recording_at_once_never_go_below_zero(tx_world, lot, django_user_model):
+    from vaccination.models import Dose
+    from vaccination.services.doses import dose_record
+
+    world = tx_world
+    StockBalance.objects.filter(facility=world["site_phuc_xa"], lot=lot).update(quantity=3)
+    people = [citizen_person(django_user_model, f"09150{i:05d}", f"Người {i}", PHUC_XA)[1] for i in range(6)]
+    jobs = [lambda p=p: dose_record(actor=world["site_staff_phuc_xa"], person_id=p.pk,
+                                    site_id=world["site_phuc_xa"].pk, lot_id=lot.pk, idempotency_key=f"st-{p.pk}")
+            for p in people]
+    errors = _run_together(jobs)
+    assert len(errors) == 3 and Dose.objects.count() == 3
+    assert StockBalance.objects.get(facility=world["site_phuc_xa"], lot=lot).quantity == 0
+
+
+def test_the_same_request_from_two_stations_records_one_dose(tx_world, lot, django_user_model):
+    from vaccination.models import Dose
+    from vaccination.services.doses import dose_record
+
+    world = tx_world
+    person = citizen_person(django_user_model, "0915099999", "Người trùng", PHUC_XA)[1]
+    jobs = [lambda: dose_record(actor=world["site_staff_phuc_xa"], person_id=person.pk,
+                                site_id=world["site_phuc_xa"].pk, lot_id=lot.pk, idempotency_key="twice")] * 4
+    assert _run_together(jobs) == []
+    assert Dose.objects.filter(person=person).count() == 1
+    assert StockBalance.objects.get(facility=world["site_phuc_xa"], lot=lot).quantity == 999

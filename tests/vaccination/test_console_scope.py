@@ -125,3 +125,22 @@ def test_registration_queue_has_no_n_plus_one(world, people, console_client, dja
     with django_assert_max_num_queries(16):
         page = client.get(url, {"status": ""}).content.decode()
     assert "Người 29" in page
+
+
+def test_another_site_cannot_open_this_sites_visits_or_sessions(world, lot, people, ha_noi_session, console_client):
+    from registry.models import StaffAssignment
+    from vaccination.models import Visit
+    from vaccination.services.doses import visit_check_in
+
+    other = console_client(f.staff("staff_truc_bach", StaffAssignment.Role.SITE, facility=world["site_truc_bach"]))
+    visit = visit_check_in(actor=world["site_staff_phuc_xa"], person_id=people["lan"]["person"].pk)
+    for name in ["site_visit"]:
+        assert other.get(reverse(f"vaccination_console:{name}", args=[visit.pk])).status_code == 404
+    for name in ["site_screen", "site_inject", "site_observe"]:
+        assert other.post(reverse(f"vaccination_console:{name}", args=[visit.pk]), {}).status_code == 404
+    assert other.get(reverse("vaccination_console:site_session_close", args=[ha_noi_session.pk])).status_code == 404
+    assert Visit.objects.get(pk=visit.pk).step == "checked_in"
+    page = other.get(reverse("vaccination_console:site_day")).content.decode()
+    assert "Nguyễn Thị Lan" not in page
+    for name in ["site_day", "site_check_in", "site_observation"]:
+        assert console_client(world["district_ba_dinh"]).get(reverse(f"vaccination_console:{name}")).status_code == 403
