@@ -9,6 +9,7 @@ import datetime
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Case, When
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -163,8 +164,9 @@ def dose_record(*, actor, person_id: int, site_id: int, lot_id: int, idempotency
     balance = _lock_balances([(site.pk, lot.pk)])[(site.pk, lot.pk)]
     _move(balance=balance, kind=StockMovement.Kind.ADMINISTERED, quantity=-1, actor=actor,
           reason=f"{person.full_name} #{number}", at=given_at)
-    registration = person.registrations.filter(status__in=Registration.OPEN).first() or \
-        person.registrations.filter(status=Status.VACCINATED).order_by("-created_at").first()
+    # The open registration, else the one that carries the course on after an earlier dose.
+    registration = person.registrations.filter(status__in=Registration.OPEN + [Status.VACCINATED]).order_by(
+        Case(When(status=Status.VACCINATED, then=1), default=0), "-created_at").first()
     dose = Dose.objects.create(
         person=person, registration=registration, visit_id=visit_id, site=site, vaccine=lot.vaccine, lot=lot,
         dose_number=number, given_at=given_at, given_by=actor, override_reason=override_reason.strip()[:300],

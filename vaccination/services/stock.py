@@ -3,7 +3,7 @@ import datetime
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -24,18 +24,24 @@ NEXT_LEVEL = {
 
 
 def _lock_balances(pairs: list[tuple[int, int]]) -> dict[tuple[int, int], StockBalance]:
-    """Create missing balance rows, then lock all of them in primary-key order (no deadlocks between transfers)."""
+    """Lock the balance rows of (facility, lot) pairs in primary-key order (no deadlocks between transfers),
+    creating the missing ones first."""
+    condition = Q()
     for facility_id, lot_id in pairs:
-        try:
-            with transaction.atomic():
-                StockBalance.objects.get_or_create(facility_id=facility_id, lot_id=lot_id)
-        except IntegrityError:
-            pass  # created by a concurrent transaction meanwhile
-    rows = []
+        condition |= Q(facility_id=facility_id, lot_id=lot_id)
+    locked = {(b.facility_id, b.lot_id): b
+              for b in StockBalance.objects.select_for_update().filter(condition).order_by("pk")}
+    if len(locked) == len(set(pairs)):
+        return locked
     for facility_id, lot_id in pairs:
-        rows.append(StockBalance.objects.get(facility_id=facility_id, lot_id=lot_id).pk)
-    locked = StockBalance.objects.select_for_update().filter(pk__in=rows).order_by("pk")
-    return {(b.facility_id, b.lot_id): b for b in locked}
+        if (facility_id, lot_id) not in locked:
+            try:
+                with transaction.atomic():
+                    StockBalance.objects.get_or_create(facility_id=facility_id, lot_id=lot_id)
+            except IntegrityError:
+                pass  # created by a concurrent transaction meanwhile
+    return {(b.facility_id, b.lot_id): b
+            for b in StockBalance.objects.select_for_update().filter(condition).order_by("pk")}
 
 
 def _move(*, balance: StockBalance, kind: str, quantity: int, actor, reason: str = "",
