@@ -4,6 +4,7 @@ import datetime
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Exists, OuterRef
 from django.http import Http404
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -171,7 +172,8 @@ def person_correct(*, actor, person_id: int, reason: str, **changes) -> Person:
     if not actor.has_perm("vaccination.correct_dose"):
         raise PermissionDenied(_("You may not correct personal details."))
     sites = facility_list(user=actor, kind=Facility.Kind.SITE)
-    person = Person.objects.select_for_update().filter(pk=person_id, doses__site__in=sites).distinct().first()
+    vaccinated_here = Exists(Dose.objects.filter(person=OuterRef("pk"), site__in=sites))
+    person = Person.objects.select_for_update().filter(vaccinated_here, pk=person_id).first()
     if person is None:
         raise Http404
     if not reason.strip():
