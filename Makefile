@@ -18,6 +18,7 @@ $(VENV)/.installed: requirements.txt
 setup: venv
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py load_reference_data
+	$(BIN)/python manage.py certificates_keygen --if-missing
 	$(BIN)/python manage.py seed_demo
 
 run: setup

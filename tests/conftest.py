@@ -22,6 +22,21 @@ def django_db_setup(django_db_setup, django_db_blocker):
         load_reference_data()
 
 
+@pytest.fixture(scope="session", autouse=True)
+def signing_key():
+    """A certificate signing key for the test run (made once, reused by a Celery worker started by a test)."""
+    from pathlib import Path
+
+    from django.conf import settings
+
+    from certificates.keys import keygen, signer_cache_clear
+
+    key, cert = Path(settings.CERT_SIGNING_KEY_FILE), Path(settings.CERT_SIGNING_CERT_FILE)
+    if not (key.exists() and cert.exists()):
+        keygen(key_path=key, cert_path=cert)
+    signer_cache_clear()
+
+
 def pytest_collection_modifyitems(config, items):
     import os
 

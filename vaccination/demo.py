@@ -9,6 +9,7 @@ from citizens.models import Person
 from registry.models import Facility, PriorityGroup, Vaccine
 
 from .models import Lot, Registration
+from .services.doses import dose_record
 from .services.registrations import registration_submit
 from .services.stock import lot_receive, stock_transfer
 
@@ -40,8 +41,21 @@ def seed_vaccination_demo() -> None:
                           lot_number=LOT_NUMBER, expiry_date=timezone.localdate() + datetime.timedelta(days=180),
                           quantity=10000)
         _send_down(lot)
+    _fully_vaccinated(lot=Lot.objects.get(lot_number=LOT_NUMBER))
     holder = User.objects.get(phone="+84912000002")
     person = Person.objects.get(account=holder)
     if not Registration.objects.filter(person=person).exists():
         registration_submit(actor=holder, person_id=person.pk, priority_group=PriorityGroup.objects.get(number=9),
                             ward=person.ward, wished_date=None, consent=True)
+
+
+def _fully_vaccinated(*, lot: Lot) -> None:
+    """Phạm Văn Đức (citizen ID 001090000001): two confirmed doses, so his certificate is signed after commit."""
+    person = Person.objects.get(id_number="001090000001")
+    staff = User.objects.get(username="tram.phucxa")
+    site = Facility.objects.get(code="site-1")
+    now = timezone.now()
+    for number, days_ago in ((1, 90), (2, 30)):
+        dose_record(actor=staff, person_id=person.pk, site_id=site.pk, lot_id=lot.pk,
+                    idempotency_key=f"demo-{person.pk}-{number}", given_at=now - datetime.timedelta(days=days_ago),
+                    dose_number=number, confirm=True)

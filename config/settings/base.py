@@ -132,6 +132,11 @@ SMS_HTTP_TIMEOUT = env_int("SMS_HTTP_TIMEOUT", 5)
 # Certificate signing keys (PEM files).
 CERT_SIGNING_KEY_FILE = env_str("CERT_SIGNING_KEY_FILE", str(VAR_DIR / "keys" / "signer.key.pem"))
 CERT_SIGNING_CERT_FILE = env_str("CERT_SIGNING_CERT_FILE", str(VAR_DIR / "keys" / "signer.cert.pem"))
+# Older signer certificates (PEM) still published in the trust list after a key rotation.
+CERT_TRUSTED_CERT_FILES = env_list("CERT_TRUSTED_CERT_FILES", [])
+CERT_ISSUER_COUNTRY = "VN"
+CERT_ISSUER_NAME = env_str("CERT_ISSUER_NAME", "Ministry of Health of Viet Nam")
+CERT_VALIDITY_DAYS = env_int("CERT_VALIDITY_DAYS", 365)
 
 # Staff second factor: national and province roles always need it; this makes it required for all staff.
 OTP_REQUIRED_FOR_ALL_STAFF = env_bool("OTP_REQUIRED_FOR_ALL_STAFF", False)
@@ -168,6 +173,7 @@ CELERY_BEAT_SCHEDULE = {
     "sms-send-due": {"task": "citizens.tasks.sms_send_due", "schedule": 60.0},
     "appointment-reminders": {"task": "vaccination.tasks.appointment_reminders_send", "schedule": 15 * 60.0},
     "next-dose-reminders": {"task": "vaccination.tasks.next_dose_reminders_send", "schedule": 60 * 60.0},
+    "certificates-sweep": {"task": "certificates.tasks.certificates_sweep", "schedule": 5 * 60.0},
 }
 
 # Vaccination: the booster interval after a completed primary series (Ministry of Health: at least 3 months),
@@ -179,6 +185,9 @@ STOCK_EXPIRY_WARNING_DAYS = env_int("STOCK_EXPIRY_WARNING_DAYS", 30)
 # Links that other apps add to a person's health book (the citizens app knows nothing of campaigns).
 HEALTH_BOOK_LINKS = [
     ("vaccination:person_vaccinations", _("My vaccinations")),
+    ("certificates:person_certificate", _("Vaccination certificate")),
 ]
+# Sections other apps add to a person's "My vaccinations" page (templates given `person`).
+VACCINATION_PAGE_SECTIONS = ["certificates/partials/person_certificate.html"]
 # Minutes a person stays under observation after a dose (step 4 of the Ministry of Health's process).
 OBSERVATION_MINUTES = env_int("OBSERVATION_MINUTES", 30)

@@ -83,6 +83,10 @@ class Dose(models.Model):
     source = models.CharField(_("source"), max_length=12, choices=Source.choices, default=Source.LIVE)
     voided = models.BooleanField(_("voided"), default=False)
     created_at = models.DateTimeField(auto_now_add=True)
+    # The site confirms the record before a certificate is signed (Decision 5772/QĐ-BYT).
+    confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
+    confirmed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                     related_name="+")
 
     class Meta:
         verbose_name = _("dose")

@@ -22,7 +22,7 @@ from registry.selectors import facility_list, jurisdiction_of
 from .. import screening
 from ..models import Appointment, Dose, Lot, Registration, Session, Visit
 from ..models import StockMovement
-from ..signals import dose_recorded
+from ..signals import dose_recorded, doses_confirmed
 from .common import _appointments_release, _transition
 from .stock import _lock_balances, _move
 
@@ -122,7 +122,7 @@ def _interval_after(vaccine, dose_number: int) -> int:
 @transaction.atomic
 def dose_record(*, actor, person_id: int, site_id: int, lot_id: int, idempotency_key: str,
                 given_at: datetime.datetime | None = None, dose_number: int | None = None, visit_id: int | None = None,
-                override_reason: str = "", source: str = Dose.Source.LIVE) -> tuple[Dose, bool]:
+                override_reason: str = "", source: str = Dose.Source.LIVE, confirm: bool = False) -> tuple[Dose, bool]:
     """Record a dose once. Sending the same request again (same key) returns the first record and changes nothing."""
     if not actor.has_perm("vaccination.record_dose") and not actor.has_perm("vaccination.correct_dose"):
         raise PermissionDenied(_("You may not record doses."))
@@ -171,6 +171,7 @@ def dose_record(*, actor, person_id: int, site_id: int, lot_id: int, idempotency
         person=person, registration=registration, visit_id=visit_id, site=site, vaccine=lot.vaccine, lot=lot,
         dose_number=number, given_at=given_at, given_by=actor, override_reason=override_reason.strip()[:300],
         idempotency_key=idempotency_key, source=source,
+        confirmed_at=timezone.now() if confirm else None, confirmed_by=actor if confirm else None,
     )
     if registration is not None:
         _appointments_release(registration_ids=[registration.pk], to=Appointment.Status.ATTENDED)
@@ -193,7 +194,22 @@ def dose_record(*, actor, person_id: int, site_id: int, lot_id: int, idempotency
                  changes={"number": number, "lot": lot.lot_number, "source": source,
                           "override": dose.override_reason})
     transaction.on_commit(lambda: dose_recorded.send(sender=Dose, dose_id=dose.pk))
+    if confirm:
+        transaction.on_commit(lambda: doses_confirmed.send(sender=Dose, dose_ids=[dose.pk]))
     return dose, True
+
+
+@transaction.atomic
+def doses_confirm(*, actor, dose_ids: list[int]) -> int:
+    """The site confirms its dose records; certificates are signed for them after commit."""
+    site = _own_site(actor)
+    ids = list(Dose.objects.select_for_update().filter(pk__in=dose_ids, site=site, voided=False,
+                                                       confirmed_at__isnull=True).values_list("pk", flat=True))
+    Dose.objects.filter(pk__in=ids).update(confirmed_at=timezone.now(), confirmed_by=actor)
+    if ids:
+        audit_record(actor=actor, action="doses.confirm", changes={"count": len(ids)})
+        transaction.on_commit(lambda: doses_confirmed.send(sender=Dose, dose_ids=ids))
+    return len(ids)
 
 
 @transaction.atomic

@@ -65,7 +65,7 @@ def help_detail_view(request, pk: int):
             dose, _created = dose_record(
                 actor=request.user, person_id=person.pk, site_id=help_request.facility_id, lot_id=data["lot"].pk,
                 idempotency_key=f"help-{help_request.pk}-{data['dose_number']}", given_at=data["given_at"],
-                dose_number=data["dose_number"], source=Dose.Source.CORRECTION,
+                dose_number=data["dose_number"], source=Dose.Source.CORRECTION, confirm=True,
                 override_reason=_("Missing dose added from help request %(id)s") % {"id": help_request.pk})
             help_request_answer(actor=request.user, request_id=help_request.pk, answer=_(
                 "Dose %(number)s (%(vaccine)s, %(date)s) is now in your record.") % {

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404
@@ -62,6 +63,7 @@ def person_vaccinations_view(request, person_id: int):
         "status_label": dose_status_label(len(history)),
         "reactions": person.reactions.select_related("dose__vaccine"),
         "help_requests": person.help_requests.all(),
+        "sections": settings.VACCINATION_PAGE_SECTIONS,
         "appointment": next((a for a in current.appointments.all() if a.status == "booked"), None) if current else None,
     })
 
