@@ -4,7 +4,8 @@ from io import BytesIO
 
 from django import forms
 from django.http import Http404, HttpResponse, JsonResponse
-from django.shortcuts import render
+from django.contrib import messages
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import cache_control
@@ -12,12 +13,13 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from citizens.views.common import citizen_required
+from registry.console import console_view
 
 from . import dcc
 from .keys import trust_list, trusted_keys
 from .pdf import certificate_pdf, qr_png
 from .selectors import person_certificate
-from .services import is_revoked
+from .services import certificates_revoke_for_lot, is_revoked
 
 MAX_PHOTO_BYTES = 5 * 1024 * 1024
 STATUS_LABELS = {
@@ -137,3 +139,26 @@ def certificate_pdf_view(request, person_id: int):
     response = HttpResponse(BytesIO(data).getvalue(), content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="chung-nhan-tiem-chung-{person_id}.pdf"'
     return response
+
+
+class RecallForm(forms.Form):
+    lot = forms.ModelChoiceField(label=gettext_lazy("Recalled lot"), queryset=None)
+    reason = forms.CharField(label=gettext_lazy("Reason"), max_length=300)
+
+    def __init__(self, *args, **kwargs):
+        from vaccination.models import Lot
+
+        super().__init__(*args, **kwargs)
+        self.fields["lot"].queryset = Lot.objects.select_related("vaccine").order_by("-received_at")
+
+
+@console_view("certificates.revoke_certificate")
+def recall_view(request):
+    """National level: revoke, in one action, every certificate resting on a dose from a recalled lot."""
+    form = RecallForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        count = certificates_revoke_for_lot(actor=request.user, lot_id=form.cleaned_data["lot"].pk,
+                                            reason=form.cleaned_data["reason"])
+        messages.success(request, _("%(count)s certificates revoked.") % {"count": count})
+        return redirect("certificates_console:recall")
+    return render(request, "certificates/recall.html", {"form": form})

@@ -17,6 +17,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "vaccination.view_stockbalance",
         "vaccination.view_session",
         "vaccination.view_reaction",
+        "certificates.revoke_certificate",
     ],
     Role.PROVINCE: [
         "registry.use_console",

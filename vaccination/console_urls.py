@@ -29,6 +29,7 @@ urlpatterns = [
     path("site/visits/<int:pk>/observe/", site.observe_view, name="site_observe"),
     path("site/observation/", site.observation_view, name="site_observation"),
     path("site/sessions/<int:pk>/close/", site.session_close_view, name="site_session_close"),
+    path("site/confirm/", site.confirm_view, name="site_confirm"),
     path("reactions/", care.reaction_list_view, name="reaction_list"),
     path("reactions/<int:pk>/", care.reaction_detail_view, name="reaction_detail"),
     path("help/", care.help_list_view, name="help_list"),

@@ -4,7 +4,7 @@ import pytest
 from django.utils import timezone
 
 from tests.conftest import PHUC_XA
-from tests.vaccination.conftest import citizen_person, lot, register  # noqa: F401 - lot is a fixture
+from tests.vaccination.conftest import citizen_person, lot, people, register  # noqa: F401 - fixtures
 from vaccination.services.doses import dose_record
 
 

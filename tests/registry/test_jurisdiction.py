@@ -4,6 +4,7 @@ from django.urls import reverse
 
 from citizens import console_urls as citizens_console_urls
 from registry import urls as console_urls
+from certificates import console_urls as certificates_console_urls
 from vaccination import console_urls as vaccination_console_urls
 from registry.models import Organisation
 from registry.selectors import facility_list, organisation_list, unit_list
@@ -172,6 +173,8 @@ COVERED_URL_NAMES = {
     "vaccination_console:reaction_detail": "test_care.py::test_citizen_reports_and_the_right_people_see_it",
     "vaccination_console:help_list": "tests/vaccination/test_care.py::test_missing_dose_is_quick_to_fix",
     "vaccination_console:help_detail": "tests/vaccination/test_care.py::test_missing_dose_is_quick_to_fix",
+    "vaccination_console:site_confirm": "tests/vaccination/test_site.py::test_confirming_signs_the_certificate",
+    "certificates_console:recall": "tests/certificates/test_certificates.py::test_recall_page_is_national_only",
 }
 
 
@@ -179,4 +182,5 @@ def test_every_console_url_is_in_the_matrix():
     names = {f"console:{pattern.name}" for pattern in console_urls.urlpatterns}
     names |= {f"citizens_console:{pattern.name}" for pattern in citizens_console_urls.urlpatterns}
     names |= {f"vaccination_console:{pattern.name}" for pattern in vaccination_console_urls.urlpatterns}
+    names |= {f"certificates_console:{pattern.name}" for pattern in certificates_console_urls.urlpatterns}
     assert names == set(COVERED_URL_NAMES)

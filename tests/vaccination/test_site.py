@@ -190,3 +190,24 @@ def test_site_pages_follow_the_steps(world, lot, people, booked, console_client)
                 {"note": "", "had_reaction": "on", "severity": "mild", "description": "Đau chỗ tiêm"})
     assert Visit.objects.get(pk=visit.pk).step == Step.DONE
     assert lan.reactions.get().description == "Đau chỗ tiêm"
+
+
+def test_confirming_signs_the_certificate(world, lot, people, booked, console_client,
+                                          django_capture_on_commit_callbacks):
+    from certificates.models import Certificate
+    from registry.models import StaffAssignment
+    from tests import factories as f
+
+    staff = world["site_staff_phuc_xa"]
+    visit = visit_check_in(actor=staff, person_id=people["lan"]["person"].pk)
+    _eligible(staff, visit)
+    dose = visit_inject(actor=staff, visit_id=visit.pk, lot_id=lot.pk, idempotency_key="confirm-me")
+    assert not Certificate.objects.exists()
+    other = console_client(f.staff("staff_tb", StaffAssignment.Role.SITE, facility=world["site_truc_bach"]))
+    other.post(reverse("vaccination_console:site_confirm"), {"dose": [dose.pk]})
+    assert Dose.objects.get(pk=dose.pk).confirmed_at is None  # another site cannot confirm it
+    client = console_client(staff)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("vaccination_console:site_confirm"), {"dose": [dose.pk]})
+    assert Dose.objects.get(pk=dose.pk).confirmed_by == staff
+    assert Certificate.objects.get(person=people["lan"]["person"]).status == "valid"

@@ -21,7 +21,8 @@ from ..forms import CheckInSearchForm, InjectionForm, ObservationForm, Screening
 from ..models import Appointment, Dose, Visit
 from ..selectors import lots_usable, session_list, site_day, staff_facility
 from ..services.doses import (
-    _history, session_close, session_totals, visit_check_in, visit_inject, visit_observe, visit_screen,
+    _history, doses_confirm, session_close, session_totals, visit_check_in, visit_inject, visit_observe,
+    visit_screen,
 )
 
 PERM = "vaccination.record_dose"
@@ -232,5 +233,16 @@ def session_close_view(request, pk: int):
             return redirect("vaccination_console:site_session_close", pk=session.pk)
     return render(request, "vaccination/site/session_close.html", {
         "session": session, "form": form, "totals": session_totals(session),
-        "doses": Dose.objects.filter(visit__session=session).select_related("person", "lot")[:500],
+        "unconfirmed": list(Dose.objects.filter(visit__session=session, voided=False, confirmed_at__isnull=True)),
     })
+
+
+@require_POST
+@console_view(PERM)
+def confirm_view(request):
+    """The site confirms dose records (one, or all of a session); certificates are signed after that."""
+    ids = [int(pk) for pk in request.POST.getlist("dose") if pk.isdigit()]
+    count = doses_confirm(actor=request.user, dose_ids=ids)
+    messages.success(request, _("%(count)s dose records confirmed; the certificates are being signed.") % {
+        "count": count})
+    return redirect(request.POST.get("next") or "vaccination_console:site_day")
