@@ -180,6 +180,17 @@ class Organisation(models.Model):
         return self.name
 
 
+class OrganisationMember(models.Model):
+    """A representative who acts for an organisation (uploads its staff list, follows its people)."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="members")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="organisations")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["organisation", "user"], name="member_once")]
+
+
 class StaffAssignment(models.Model):
     """What a staff member is: a role, and the unit or facility that role covers."""
 

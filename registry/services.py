@@ -6,7 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .audit import audit_record
-from .models import AdministrativeUnit, Facility, Organisation, StaffAssignment
+from .models import AdministrativeUnit, Facility, Organisation, OrganisationMember, StaffAssignment
 from .roles import ROLE_PERMISSIONS, role_group_name
 from .selectors import jurisdiction_of, organisation_list
 
@@ -108,3 +108,23 @@ def organisation_confirm(*, actor, organisation_id: int) -> Organisation:
         audit_record(actor=actor, action="organisation.confirm", target=organisation)
     return organisation
 
+
+
+@transaction.atomic
+def organisation_register(*, actor, kind: str, name: str, registration_number: str, unit: AdministrativeUnit,
+                          address: str, contact_name: str) -> Organisation:
+    """A person with a verified phone signs their organisation up; the province confirms it later."""
+    if not actor.is_authenticated or actor.is_staff or not actor.phone:
+        raise PermissionDenied(_("Sign in with your verified phone number to register an organisation."))
+    if unit.level != AdministrativeUnit.Level.WARD:
+        raise ValidationError({"unit": _("Choose the ward or commune.")})
+    number = registration_number.strip()
+    if Organisation.objects.filter(registration_number=number).exists():
+        raise ValidationError({"registration_number": _(
+            "An organisation with this number is already registered. Ask its representative to add you.")})
+    organisation = Organisation.objects.create(kind=kind, name=name.strip(), registration_number=number, unit=unit,
+                                               address=address, contact_name=contact_name,
+                                               contact_phone=actor.phone)
+    OrganisationMember.objects.create(organisation=organisation, user=actor)
+    audit_record(actor=actor, action="organisation.register", target=organisation)
+    return organisation

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import care, console, site
+from .views import care, console, imports, site
 
 app_name = "vaccination_console"
 
@@ -30,6 +30,10 @@ urlpatterns = [
     path("site/observation/", site.observation_view, name="site_observation"),
     path("site/sessions/<int:pk>/close/", site.session_close_view, name="site_session_close"),
     path("site/confirm/", site.confirm_view, name="site_confirm"),
+    path("site/imports/", imports.site_import_list_view, name="site_import_list"),
+    path("site/imports/<int:pk>/", imports.site_import_detail_view, name="site_import_detail"),
+    path("site/imports/<int:pk>/confirm/", imports.site_import_confirm_view, name="site_import_confirm"),
+    path("site/imports/<int:pk>/report.csv", imports.site_import_report_view, name="site_import_report"),
     path("reactions/", care.reaction_list_view, name="reaction_list"),
     path("reactions/<int:pk>/", care.reaction_detail_view, name="reaction_detail"),
     path("help/", care.help_list_view, name="help_list"),

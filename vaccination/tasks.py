@@ -18,3 +18,17 @@ def appointment_reminders_send() -> int:
 @shared_task(name="vaccination.tasks.next_dose_reminders_send", ignore_result=True)
 def next_dose_reminders_send() -> int:
     return _next_dose_reminders()
+
+
+@shared_task(name="vaccination.tasks.import_check", ignore_result=True)
+def import_check(batch_id: int) -> None:
+    from .imports.services import import_check as check
+
+    check(batch_id=batch_id)
+
+
+@shared_task(name="vaccination.tasks.import_apply", ignore_result=True)
+def import_apply(batch_id: int) -> None:
+    from .imports.services import import_apply as apply
+
+    apply(batch_id=batch_id)

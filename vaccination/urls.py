@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import care, citizen
+from .views import care, citizen, imports
 
 app_name = "vaccination"
 
@@ -11,4 +11,12 @@ urlpatterns = [
     path("appointments/<int:pk>/cancel/", citizen.appointment_cancel_view, name="appointment_cancel"),
     path("doses/<int:dose_id>/reaction/", care.reaction_report_view, name="reaction_report"),
     path("people/<int:person_id>/help/", care.help_request_view, name="help_request"),
+    path("organisations/", imports.organisation_list_view, name="organisation_list"),
+    path("organisations/<int:pk>/", imports.organisation_detail_view, name="organisation_detail"),
+    path("organisations/<int:pk>/export.<str:fmt>", imports.organisation_export_view, name="organisation_export"),
+    path("organisations/<int:pk>/upload/", imports.organisation_upload_view, name="organisation_upload"),
+    path("imports/<int:pk>/", imports.import_detail_view, name="import_detail"),
+    path("imports/<int:pk>/confirm/", imports.import_confirm_view, name="import_confirm"),
+    path("imports/<int:pk>/report.csv", imports.import_report_view, name="import_report"),
+    path("imports/template/<str:kind>.<str:fmt>", imports.template_view, name="import_template"),
 ]

@@ -191,3 +191,8 @@ HEALTH_BOOK_LINKS = [
 VACCINATION_PAGE_SECTIONS = ["certificates/partials/person_certificate.html"]
 # Minutes a person stays under observation after a dose (step 4 of the Ministry of Health's process).
 OBSERVATION_MINUTES = env_int("OBSERVATION_MINUTES", 30)
+
+# Spreadsheet uploads: size and rows per file; files larger than IMPORT_ASYNC_ROWS rows are checked and applied
+# in a Celery task with a progress bar.
+IMPORT_MAX_BYTES = env_int("IMPORT_MAX_BYTES", 10 * 1024 * 1024)
+IMPORT_MAX_ROWS = env_int("IMPORT_MAX_ROWS", 20_000)

@@ -1,9 +1,10 @@
+from .imports import ImportBatch
 from .registrations import DeclaredDose, Registration, RegistrationEvent
 from .sessions import Appointment, Session
 from .site import Dose, HelpRequest, Reaction, ReactionNote, Visit
 from .stock import Lot, StockBalance, StockMovement
 
 __all__ = [
-    "Appointment", "DeclaredDose", "Dose", "HelpRequest", "Lot", "Reaction", "ReactionNote", "Registration",
+    "Appointment", "DeclaredDose", "ImportBatch", "Dose", "HelpRequest", "Lot", "Reaction", "ReactionNote", "Registration",
     "RegistrationEvent", "Session", "StockBalance", "StockMovement", "Visit",
 ]
