@@ -23,7 +23,7 @@ TEMPLATES = {"staff": staff_rows, "doses": dose_rows}
 
 
 class UploadForm(forms.Form):
-    file = forms.FileField(label=gettext_lazy("Spreadsheet (.xlsx or .csv)"))
+    file = forms.FileField(label=gettext_lazy("Spreadsheet (.xlsx or .csv)"), allow_empty_file=True)
 
 
 class OrganisationForm(forms.Form):
