@@ -25,7 +25,10 @@ def roles_sync_groups() -> None:
         wanted = []
         for perm in perms:
             app_label, codename = perm.split(".")
-            wanted.append(Permission.objects.get(content_type__app_label=app_label, codename=codename))
+            permission = Permission.objects.filter(content_type__app_label=app_label, codename=codename).first()
+            if permission is None:
+                raise LookupError(f"Permission {perm} does not exist: run the migrations first.")
+            wanted.append(permission)
         group.permissions.set(wanted)
 
 

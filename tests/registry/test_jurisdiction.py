@@ -174,6 +174,8 @@ COVERED_URL_NAMES = {
     "vaccination_console:help_list": "tests/vaccination/test_care.py::test_missing_dose_is_quick_to_fix",
     "vaccination_console:help_detail": "tests/vaccination/test_care.py::test_missing_dose_is_quick_to_fix",
     "vaccination_console:site_confirm": "tests/vaccination/test_site.py::test_confirming_signs_the_certificate",
+    **{f"vaccination_console:{name}": "tests/imports/test_dose_import.py::test_other_staff_cannot_see_a_sites_import"
+       for name in ["site_import_list", "site_import_detail", "site_import_confirm", "site_import_report"]},
     "certificates_console:recall": "tests/certificates/test_certificates.py::test_recall_page_is_national_only",
 }
 
