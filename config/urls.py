@@ -21,6 +21,7 @@ urlpatterns = [
     path("console/people/", include("citizens.console_urls")),
     path("console/vaccination/", include("vaccination.console_urls")),
     path("console/certificates/", include("certificates.console_urls")),
+    path("console/reporting/", include("reporting.urls")),
     path("vaccination/", include("vaccination.urls")),
     path("", include("certificates.urls")),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -140,8 +140,8 @@ class AdjustForm(forms.Form):
 class SessionForm(forms.Form):
     site = forms.ModelChoiceField(label=_("Vaccination site"), queryset=Facility.objects.none())
     date = forms.DateField(label=_("Date"), widget=DATE_INPUT)
-    start_time = forms.TimeField(label=_("From"), widget=TIME_INPUT, initial=datetime.time(7, 30))
-    end_time = forms.TimeField(label=_("Until"), widget=TIME_INPUT, initial=datetime.time(11, 30))
+    start_time = forms.TimeField(label=_("Start time"), widget=TIME_INPUT, initial=datetime.time(7, 30))
+    end_time = forms.TimeField(label=_("End time"), widget=TIME_INPUT, initial=datetime.time(11, 30))
     slot_minutes = forms.IntegerField(label=_("Slot length (minutes)"), min_value=5, max_value=240, initial=30)
     people_per_slot = forms.IntegerField(label=_("People per slot"), min_value=1, max_value=500, initial=20)
     lot = forms.ModelChoiceField(label=_("Vaccine lot"), queryset=Lot.objects.none())

@@ -1,8 +1,16 @@
 """The few domain signals through which vaccination facts start work in the apps above it."""
 from django.dispatch import Signal
 
-# Sent after commit with `dose_id`, once a dose record exists (certificates, reporting).
+# Sent inside the transaction that records a dose, with `dose` (reporting keeps its rollups in step).
 dose_recorded = Signal()
+# Sent inside the transaction that corrects a dose, with `dose` (as it is now) and `before`
+# ({"day", "site_id", "vaccine_id", "dose_number", "voided"}).
+dose_changed = Signal()
+# Sent inside the transaction that moves registrations, with `moves`: {(district_id, from, to): count}
+# ("" for a new registration).
+registrations_moved = Signal()
+# Sent inside the transaction that records a reaction, with `reaction`.
+reaction_reported = Signal()
 # Sent after commit with `dose_ids`, once the site confirmed the records (certificates are signed then).
 doses_confirmed = Signal()
 # Sent after commit with `dose_id`, when a dose record was corrected.

@@ -196,3 +196,8 @@ OBSERVATION_MINUTES = env_int("OBSERVATION_MINUTES", 30)
 # in a Celery task with a progress bar.
 IMPORT_MAX_BYTES = env_int("IMPORT_MAX_BYTES", 10 * 1024 * 1024)
 IMPORT_MAX_ROWS = env_int("IMPORT_MAX_ROWS", 20_000)
+
+# Reporting: the campaign target, and the share of the population aged 18 and over used for adult coverage
+# (2019 census: roughly 72 %; set it to the figure your statistics office publishes).
+CAMPAIGN_TARGET_DOSES = env_int("CAMPAIGN_TARGET_DOSES", 150_000_000)
+ADULT_POPULATION_SHARE = float(env_str("ADULT_POPULATION_SHARE", "0.72"))

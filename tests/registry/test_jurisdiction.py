@@ -5,6 +5,7 @@ from django.urls import reverse
 from citizens import console_urls as citizens_console_urls
 from registry import urls as console_urls
 from certificates import console_urls as certificates_console_urls
+from reporting import urls as reporting_urls
 from vaccination import console_urls as vaccination_console_urls
 from registry.models import Organisation
 from registry.selectors import facility_list, organisation_list, unit_list
@@ -176,6 +177,9 @@ COVERED_URL_NAMES = {
     "vaccination_console:site_confirm": "tests/vaccination/test_site.py::test_confirming_signs_the_certificate",
     **{f"vaccination_console:{name}": "tests/imports/test_dose_import.py::test_other_staff_cannot_see_a_sites_import"
        for name in ["site_import_list", "site_import_detail", "site_import_confirm", "site_import_report"]},
+    "reporting:dashboard": "tests/reporting/test_dashboard.py::test_province_and_district_see_only_their_area",
+    "reporting:report": "tests/reporting/test_dashboard.py::test_daily_report_and_doses_csv",
+    "reporting:doses_csv": "tests/reporting/test_dashboard.py::test_daily_report_and_doses_csv",
     "certificates_console:recall": "tests/certificates/test_certificates.py::test_recall_page_is_national_only",
 }
 
@@ -185,4 +189,5 @@ def test_every_console_url_is_in_the_matrix():
     names |= {f"citizens_console:{pattern.name}" for pattern in citizens_console_urls.urlpatterns}
     names |= {f"vaccination_console:{pattern.name}" for pattern in vaccination_console_urls.urlpatterns}
     names |= {f"certificates_console:{pattern.name}" for pattern in certificates_console_urls.urlpatterns}
+    names |= {f"reporting:{pattern.name}" for pattern in reporting_urls.urlpatterns}
     assert names == set(COVERED_URL_NAMES)

@@ -1,6 +1,7 @@
 """An organisation's staff list: checked row by row, then people and registrations written set-wise."""
 import datetime
 import re
+from collections import Counter
 
 from django.db import transaction
 from django.utils import timezone
@@ -12,6 +13,7 @@ from citizens.phones import phone_normalize
 from registry.models import AdministrativeUnit, PriorityGroup
 
 from ..models import Registration, RegistrationEvent
+from ..signals import registrations_moved
 
 COLUMNS = {
     "full_name": gettext_lazy("Full name"),
@@ -140,6 +142,9 @@ def apply_rows(*, actor, organisation, rows: list[dict]) -> list[dict]:
         [RegistrationEvent(registration=r, actor=actor, at=now, to_status=Registration.Status.SUBMITTED,
                            reason=_("Registered by %(organisation)s") % {"organisation": organisation.name})
          for r in new], batch_size=2000)
+    wards = dict(AdministrativeUnit.objects.filter(pk__in={r.ward_id for r in new}).values_list("pk", "parent_id"))
+    registrations_moved.send(sender=Registration, moves=Counter(
+        (wards[r.ward_id], "", Registration.Status.SUBMITTED) for r in new))
     created = {p.id_number for p in to_create}
     registered = {r.person_id for r in new}
     return [{"row": row["row"], "status": "created" if row["id_number"] in created else "updated",

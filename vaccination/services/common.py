@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ..models import Appointment, Registration, RegistrationEvent, Session
+from ..signals import registrations_moved
 
 Status = Registration.Status
 
@@ -25,17 +26,19 @@ def _transition(*, actor, rows: QuerySet[Registration], to: str, reason: str = "
     while True:
         chunk = list(
             candidates.filter(pk__gt=last).select_for_update(of=("self",))
-            .values_list("pk", "status")[: settings.BULK_CHUNK_SIZE]
+            .values_list("pk", "status", "ward__parent_id")[: settings.BULK_CHUNK_SIZE]
         )
         if not chunk:
             break
-        ids = [pk for pk, _status in chunk]
+        ids = [pk for pk, _status, _district in chunk]
         Registration.objects.filter(pk__in=ids).update(status=to, status_reason=reason[:300], **updates)
         RegistrationEvent.objects.bulk_create([
             RegistrationEvent(registration_id=pk, actor=actor, at=now, from_status=status, to_status=to,
                               reason=reason[:300])
-            for pk, status in chunk
+            for pk, status, _district in chunk
         ])
+        registrations_moved.send(sender=Registration, moves=Counter(
+            (district, status, to) for _pk, status, district in chunk if status != to))
         changed.extend(ids)
         last = ids[-1]
         if len(chunk) < settings.BULK_CHUNK_SIZE:

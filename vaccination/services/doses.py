@@ -193,7 +193,7 @@ def dose_record(*, actor, person_id: int, site_id: int, lot_id: int, idempotency
     audit_record(actor=actor, action="dose.record", target=dose,
                  changes={"number": number, "lot": lot.lot_number, "source": source,
                           "override": dose.override_reason})
-    transaction.on_commit(lambda: dose_recorded.send(sender=Dose, dose_id=dose.pk))
+    dose_recorded.send(sender=Dose, dose=dose)
     if confirm:
         transaction.on_commit(lambda: doses_confirmed.send(sender=Dose, dose_ids=[dose.pk]))
     return dose, True

@@ -18,7 +18,7 @@ from registry.selectors import facility_list
 
 from ..models import Dose, HelpRequest, Reaction, ReactionNote, StockMovement
 from ..selectors import help_request_list, reaction_list
-from ..signals import dose_corrected
+from ..signals import dose_changed, dose_corrected, reaction_reported
 from .stock import _lock_balances, _move
 
 SERIOUS_SYMPTOMS = {Reaction.Symptom.BREATHING, Reaction.Symptom.CHEST_PAIN, Reaction.Symptom.FAINTING}
@@ -37,6 +37,7 @@ def reaction_record(*, actor, dose: Dose, onset_at: datetime.datetime, symptoms:
                                        onset_at=onset_at, symptoms=sorted(set(symptoms)), severity=severity,
                                        description=description, serious=serious)
     audit_record(actor=actor, action="reaction.report", target=reaction, changes={"serious": serious})
+    reaction_reported.send(sender=Reaction, reaction=reaction)
     return reaction
 
 
@@ -140,6 +141,8 @@ def dose_correct(*, actor, dose_id: int, reason: str, lot: object | None = None,
     if not reason.strip():
         raise ValidationError({"reason": _("Say why the record is corrected.")})
     before = {field: str(getattr(dose, field)) for field in DOSE_FIELDS + ["voided"]}
+    facts_before = {"day": timezone.localtime(dose.given_at).date(), "site_id": dose.site_id,
+                    "vaccine_id": dose.vaccine_id, "dose_number": dose.dose_number, "voided": dose.voided}
     if lot is not None and lot.pk != dose.lot_id:
         balances = _lock_balances(sorted([(dose.site_id, dose.lot_id), (dose.site_id, lot.pk)]))
         _move(balance=balances[(dose.site_id, dose.lot_id)], kind=StockMovement.Kind.ADJUSTED, quantity=1,
@@ -154,6 +157,7 @@ def dose_correct(*, actor, dose_id: int, reason: str, lot: object | None = None,
         balance = _lock_balances([(dose.site_id, dose.lot_id)])[(dose.site_id, dose.lot_id)]
         _move(balance=balance, kind=StockMovement.Kind.ADJUSTED, quantity=1, actor=actor, reason=reason)
     dose.save()
+    dose_changed.send(sender=Dose, dose=dose, before=facts_before)
     after = {field: str(getattr(dose, field)) for field in DOSE_FIELDS + ["voided"]}
     audit_record(actor=actor, action="dose.correct", target=dose,
                  changes={"before": before, "after": after, "reason": reason})

@@ -21,6 +21,7 @@ from registry.selectors import jurisdiction_of
 
 from ..models import DeclaredDose, Registration, RegistrationEvent
 from ..selectors import registration_list
+from ..signals import registrations_moved
 from .common import _appointments_release, _transition, registration_transition
 
 Status = Registration.Status
@@ -67,6 +68,7 @@ def registration_submit(*, actor, person_id: int, priority_group: PriorityGroup,
         for index, dose in enumerate(declared, start=1)
     ])
     RegistrationEvent.objects.create(registration=registration, actor=actor, at=now, to_status=Status.SUBMITTED)
+    registrations_moved.send(sender=Registration, moves={(ward.parent_id, "", Status.SUBMITTED): 1})
     audit_record(actor=actor, action="registration.submit", target=registration)
     return registration
 

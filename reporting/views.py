@@ -1,0 +1,115 @@
+import csv
+import datetime
+
+from django import forms
+from django.db.models import Sum
+from django.http import HttpResponse, StreamingHttpResponse
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from registry.console import console_view
+from registry.models import AdministrativeUnit, Facility
+from vaccination.imports.sheets import csv_bytes, safe_cell, xlsx_bytes
+from vaccination.models import Dose, Registration
+
+from . import selectors
+
+SORTS = {"name": "name", "first": "first_pct", "full": "full_pct", "total": "total"}
+
+
+class PeriodForm(forms.Form):
+    date_from = forms.DateField(label=gettext_lazy("From date"), widget=forms.DateInput(attrs={"type": "date"}))
+    date_to = forms.DateField(label=gettext_lazy("Until date"), widget=forms.DateInput(attrs={"type": "date"}))
+
+
+def _area(request):
+    return selectors.area_for(request.user, province=request.GET.get("province"), district=request.GET.get("district"))
+
+
+@console_view("registry.view_dashboard")
+def dashboard_view(request):
+    area = _area(request)
+    today = selectors.today_local()
+    days = selectors.per_day(area, today)
+    peak = max((n for _day, n in days), default=0) or 1
+    rows = selectors.breakdown(area)
+    sort = request.GET.get("sort", "name")
+    key = SORTS.get(sort, "name")
+    rows.sort(key=lambda r: (r[key] is None, r[key] if key == "name" else -(r[key] or 0)))
+    totals = selectors.totals(area, today)
+    return render(request, "reporting/dashboard.html", {
+        "area": area, "totals": totals, "target_pct": round(100 * totals["total"] / totals["target"], 3),
+        "days": [(day, n, round(100 * n / peak)) for day, n in days], "rows": rows, "sort": sort,
+        "waiting": selectors.waiting(area), "stock": selectors.stock(area, today),
+        "reactions": selectors.reactions(area),
+        "stage_labels": [Registration.Status(s).label for s in (
+            "submitted", "approved", "allocated", "scheduled", "no_show")],
+        "action": selectors.needs_action(request.user, area) if area.level != "national" else None,
+        "period": PeriodForm(initial={"date_from": today - datetime.timedelta(days=6), "date_to": today}),
+        "query": request.GET.urlencode(),
+    })
+
+
+def _period(request):
+    form = PeriodForm(request.GET)
+    today = selectors.today_local()
+    if form.is_valid() and form.cleaned_data["date_from"] <= form.cleaned_data["date_to"]:
+        return form.cleaned_data["date_from"], form.cleaned_data["date_to"]
+    return today, today
+
+
+@console_view("registry.view_dashboard")
+def report_view(request, fmt: str):
+    """The daily report of an area: per day, child area, vaccine and dose number."""
+    area = _area(request)
+    start, end = _period(request)
+    field = {"province": "province_code", "district": "district_code", "site": "site_id"}[area.child]
+    rows = (area.doses().filter(day__gte=start, day__lte=end)
+            .values("day", field, "vaccine__name", "dose_number").order_by("day", field, "vaccine__name", "dose_number")
+            .annotate(n=Sum("count")))
+    if area.child == "province":
+        names = dict(AdministrativeUnit.objects.filter(level="province").values_list("code", "name"))
+    elif area.child == "district":
+        names = dict(AdministrativeUnit.objects.filter(level="district").values_list("code", "name"))
+    else:
+        names = dict(Facility.objects.filter(kind="site").values_list("pk", "name"))
+    header = [_("Date"), _("Area"), _("Vaccine"), _("Dose"), _("Doses given")]
+    lines = [[row["day"].strftime("%d/%m/%Y"), names.get(row[field], row[field]), row["vaccine__name"],
+              row["dose_number"], row["n"]] for row in rows]
+    data = (xlsx_bytes if fmt == "xlsx" else csv_bytes)(header, lines)
+    response = HttpResponse(data, content_type="text/csv; charset=utf-8" if fmt == "csv" else
+                            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response["Content-Disposition"] = f'attachment; filename="bao-cao-{start:%Y%m%d}-{end:%Y%m%d}.{fmt}"'
+    return response
+
+
+class _Echo:
+    def write(self, value):
+        return value
+
+
+@console_view("registry.view_dashboard")
+def doses_csv_view(request):
+    """Every dose of the area in the period, for its own analysis: no names, no ID numbers."""
+    area = _area(request)
+    start, end = _period(request)
+    doses = Dose.objects.filter(voided=False, given_at__date__gte=start, given_at__date__lte=end)
+    if area.district:
+        doses = doses.filter(site__unit__district_code=area.district.code)
+    elif area.province:
+        doses = doses.filter(site__unit__province_code=area.province.code)
+    rows = doses.order_by("given_at", "pk").values_list(
+        "pk", "given_at", "site__name", "vaccine__name", "lot__lot_number", "dose_number",
+        "person__date_of_birth__year", "person__sex").iterator(chunk_size=5000)
+    writer = csv.writer(_Echo())
+
+    def stream():
+        yield "\ufeff" + writer.writerow([_("Dose"), _("Given at"), _("Site"), _("Vaccine"), _("Lot"),
+                                          _("Dose number"), _("Year of birth"), _("Sex")])
+        for row in rows:
+            yield writer.writerow([safe_cell(v) for v in (row[0], row[1].isoformat(), *row[2:])])
+
+    response = StreamingHttpResponse(stream(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="mui-tiem-{start:%Y%m%d}-{end:%Y%m%d}.csv"'
+    return response
