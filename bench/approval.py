@@ -10,7 +10,7 @@ import argparse
 import datetime
 import time
 
-from _django import scratch_database
+from _django import bench_site, scratch_database
 
 
 def main() -> None:
@@ -20,17 +20,13 @@ def main() -> None:
     args = parser.parse_args()
 
     with scratch_database() as connection:
-        from django.contrib.auth import get_user_model
         from django.utils import timezone
 
         from citizens.models import Person
-        from registry.models import AdministrativeUnit, Facility, PriorityGroup, StaffAssignment, Vaccine
-        from registry.reference_data import load_reference_data
-        from registry.services import facility_create, staff_assignment_set
+        from registry.models import PriorityGroup
         from vaccination.models import Registration, Session, StockBalance
         from vaccination.services.registrations import registrations_allocate, registrations_approve
         from vaccination.services.sessions import session_schedule_auto
-        from vaccination.services.stock import lot_receive, stock_transfer
 
         from config.celery import app
 
@@ -38,25 +34,8 @@ def main() -> None:
         app.conf.task_always_eager = False
         app.conf.broker_url = "memory://"
         n = args.n
-        User = get_user_model()
-        Role = StaffAssignment.Role
-        load_reference_data()
-        unit = lambda level, code: AdministrativeUnit.objects.get(level=level, code=code)  # noqa: E731
-        province, district, ward = unit("province", 1), unit("district", 1), unit("ward", 1)
-        dept = facility_create(actor=None, kind="province_department", code="dept", name="Sở Y tế", unit=province)
-        centre = facility_create(actor=None, kind="district_centre", code="centre", name="TTYT", unit=district)
-        site = facility_create(actor=None, kind="site", site_type="commune_station", code="site", name="Trạm",
-                               unit=ward, capacity_per_session=args.session_size)
-        staff = {}
-        for name, role, kwargs in [("nat", Role.NATIONAL, {}), ("prov", Role.PROVINCE, {"unit": province}),
-                                   ("dist", Role.DISTRICT, {"unit": district})]:
-            staff[name] = User.objects.create_user(name, "x", full_name=name)
-            staff_assignment_set(actor=None, user=staff[name], role=role, **kwargs)
-        lot = lot_receive(actor=staff["nat"], vaccine=Vaccine.objects.get(code="astrazeneca"), lot_number="BENCH",
-                          expiry_date=timezone.localdate() + datetime.timedelta(days=365), quantity=n)
-        stock_transfer(actor=staff["nat"], to_facility_id=dept.pk, lot_id=lot.pk, quantity=n)
-        stock_transfer(actor=staff["prov"], to_facility_id=centre.pk, lot_id=lot.pk, quantity=n)
-        stock_transfer(actor=staff["dist"], to_facility_id=site.pk, lot_id=lot.pk, quantity=n)
+        world = bench_site(doses=n, site_capacity=args.session_size)
+        staff, site, lot, district, ward = (world[k] for k in ("staff", "site", "lot", "district", "ward"))
 
         print(f"setting up {n:,} submitted registrations …", flush=True)
         group = PriorityGroup.objects.get(number=9)

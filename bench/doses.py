@@ -12,7 +12,7 @@ import argparse
 import datetime
 import time
 
-from _django import scratch_database
+from _django import bench_site, scratch_database
 
 
 def main() -> None:
@@ -21,41 +21,19 @@ def main() -> None:
     args = parser.parse_args()
 
     with scratch_database() as connection:
-        from django.contrib.auth import get_user_model
         from django.utils import timezone
 
         from citizens.models import Person
         from config.celery import app
-        from registry.models import AdministrativeUnit, PriorityGroup, StaffAssignment, Vaccine
-        from registry.reference_data import load_reference_data
-        from registry.services import facility_create, staff_assignment_set
+        from registry.models import PriorityGroup
         from vaccination.models import Dose, Registration
         from vaccination.services.doses import dose_record
-        from vaccination.services.stock import lot_receive, stock_transfer
 
         app.conf.task_always_eager = False
         app.conf.broker_url = "memory://"
         n = args.n
-        User = get_user_model()
-        Role = StaffAssignment.Role
-        load_reference_data()
-        unit = lambda level, code: AdministrativeUnit.objects.get(level=level, code=code)  # noqa: E731
-        province, district, ward = unit("province", 1), unit("district", 1), unit("ward", 1)
-        dept = facility_create(actor=None, kind="province_department", code="dept", name="Sở Y tế", unit=province)
-        centre = facility_create(actor=None, kind="district_centre", code="centre", name="TTYT", unit=district)
-        site = facility_create(actor=None, kind="site", site_type="commune_station", code="site", name="Trạm",
-                               unit=ward)
-        staff = {}
-        for name, role, kwargs in [("nat", Role.NATIONAL, {}), ("prov", Role.PROVINCE, {"unit": province}),
-                                   ("dist", Role.DISTRICT, {"unit": district}), ("site", Role.SITE,
-                                                                                 {"facility": site})]:
-            staff[name] = User.objects.create_user(name, "x", full_name=name)
-            staff_assignment_set(actor=None, user=staff[name], role=role, **kwargs)
-        lot = lot_receive(actor=staff["nat"], vaccine=Vaccine.objects.get(code="astrazeneca"), lot_number="BENCH",
-                          expiry_date=timezone.localdate() + datetime.timedelta(days=365), quantity=n)
-        stock_transfer(actor=staff["nat"], to_facility_id=dept.pk, lot_id=lot.pk, quantity=n)
-        stock_transfer(actor=staff["prov"], to_facility_id=centre.pk, lot_id=lot.pk, quantity=n)
-        stock_transfer(actor=staff["dist"], to_facility_id=site.pk, lot_id=lot.pk, quantity=n)
+        world = bench_site(doses=n)
+        staff, site, lot, district, ward = (world[k] for k in ("staff", "site", "lot", "district", "ward"))
         people = Person.objects.bulk_create([Person(full_name=f"Người {i}", ward=ward) for i in range(n)],
                                             batch_size=5000)
         group = PriorityGroup.objects.get(number=9)

@@ -35,3 +35,12 @@ def console_view(permission: str | None = None):
 def paginate(request, queryset):
     """One page of a console list; the page size is the CONSOLE_PAGE_SIZE setting."""
     return Paginator(queryset, settings.CONSOLE_PAGE_SIZE).get_page(request.GET.get("page"))
+
+
+def form_errors_as_messages(request, form) -> None:
+    """For forms posted from a page that redirects back: each error as a message naming its field."""
+    from django.contrib import messages
+
+    for field, errors in form.errors.items():
+        label = form.fields[field].label if field in form.fields else ""
+        messages.error(request, f"{label}: {' '.join(errors)}" if label else " ".join(errors))

@@ -39,3 +39,20 @@ def page(browser):
     page.set_default_timeout(15_000)
     yield page
     context.close()
+
+
+def staff_sign_in(page, url: str, username: str, password: str) -> None:
+    """Sign a demo officer into the console, typing the authenticator code when the role asks for one."""
+    from django_otp.oath import totp
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    page.goto(url + "/console/login/")
+    page.get_by_label("Tên đăng nhập").fill(username)
+    page.get_by_label("Mật khẩu").fill(password)
+    page.get_by_role("button", name="Đăng nhập").click()
+    if page.get_by_role("heading", name="Xác thực hai lớp").count():
+        device = TOTPDevice.objects.get(user__username=username, confirmed=True)
+        page.get_by_label("Mã 6 số trên ứng dụng xác thực").fill(
+            f"{totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits):06d}")
+        page.get_by_role("button", name="Xác thực").click()
+    page.get_by_role("heading", name="Xin chào", exact=False).wait_for()

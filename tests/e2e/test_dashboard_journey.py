@@ -2,12 +2,11 @@
 
 
 import pytest
-from django_otp.oath import totp
-from django_otp.plugins.otp_totp.models import TOTPDevice
 from openpyxl import load_workbook
 
 from citizens.demo import DEMO_PASSWORD, seed_demo
 from registry.reference_data import load_reference_data
+from tests.e2e.conftest import staff_sign_in
 from vaccination.demo import seed_vaccination_demo
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -18,14 +17,7 @@ def test_national_dashboard_drill_down_and_report(live_server, page, tmp_path):
     seed_demo()
     seed_vaccination_demo()  # Phạm Văn Đức's two doses at Phúc Xá, Ba Đình
     url = live_server.url
-    page.goto(url + "/console/login/")
-    page.get_by_label("Tên đăng nhập").fill("quocgia")
-    page.get_by_label("Mật khẩu").fill(DEMO_PASSWORD)
-    page.get_by_role("button", name="Đăng nhập").click()
-    device = TOTPDevice.objects.get(user__username="quocgia", confirmed=True)
-    page.get_by_label("Mã 6 số trên ứng dụng xác thực").fill(
-        f"{totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits):06d}")
-    page.get_by_role("button", name="Xác thực").click()
+    staff_sign_in(page, url, "quocgia", DEMO_PASSWORD)
     page.get_by_role("link", name="Bảng điều hành").first.click()
     page.get_by_role("heading", name="Bảng điều hành: Việt Nam").wait_for()
     assert page.locator('[data-figure="total"]').inner_text() == "2"

@@ -9,20 +9,13 @@ from citizens.demo import DEMO_PASSWORD, seed_demo
 from citizens.models import Person
 from registry.models import Facility
 from registry.reference_data import load_reference_data
+from tests.e2e.conftest import staff_sign_in
 from vaccination.demo import seed_vaccination_demo
 from vaccination.models import Dose, Lot
 from vaccination.services.registrations import registrations_allocate, registrations_approve
 from vaccination.services.sessions import session_create, session_schedule_auto
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
-
-
-def _sign_in_staff(page, url, username):
-    page.goto(url + "/console/login/")
-    page.get_by_label("Tên đăng nhập").fill(username)
-    page.get_by_label("Mật khẩu").fill(DEMO_PASSWORD)
-    page.get_by_role("button", name="Đăng nhập").click()
-    page.get_by_role("heading", name="Xin chào", exact=False).wait_for()
 
 
 def test_site_four_steps_then_citizen_reports_a_reaction(live_server, browser):
@@ -53,7 +46,7 @@ def test_site_four_steps_then_citizen_reports_a_reaction(live_server, browser):
     context = browser.new_context(viewport={"width": 1024, "height": 800})
     page = context.new_page()
     page.set_default_timeout(15_000)
-    _sign_in_staff(page, url, "tram.trucbach")
+    staff_sign_in(page, url, "tram.trucbach", DEMO_PASSWORD)
     page.get_by_role("link", name="Buổi tiêm hôm nay").first.click()
     page.get_by_label("Quét mã QR, hoặc nhập số giấy tờ hoặc số điện thoại").fill(minh.qr_text)  # the scanner types
     page.keyboard.press("Enter")

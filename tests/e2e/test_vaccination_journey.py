@@ -4,28 +4,18 @@ import datetime
 
 import pytest
 from django.utils import timezone
-from django_otp.oath import totp
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from citizens.demo import DEMO_PASSWORD, seed_demo
 from citizens.models import SmsMessage
 from registry.reference_data import load_reference_data
+from tests.e2e.conftest import staff_sign_in
 from vaccination.demo import seed_vaccination_demo
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 
 def _staff_sign_in(page, url, username):
-    page.goto(url + "/console/login/")
-    page.get_by_label("Tên đăng nhập").fill(username)
-    page.get_by_label("Mật khẩu").fill(DEMO_PASSWORD)
-    page.get_by_role("button", name="Đăng nhập").click()
-    if page.get_by_role("heading", name="Xác thực hai lớp").count():
-        device = TOTPDevice.objects.get(user__username=username, confirmed=True)
-        page.get_by_label("Mã 6 số trên ứng dụng xác thực").fill(
-            f"{totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits):06d}")
-        page.get_by_role("button", name="Xác thực").click()
-    page.get_by_role("heading", name="Xin chào", exact=False).wait_for()
+    staff_sign_in(page, url, username, DEMO_PASSWORD)
 
 
 def _sign_out(page):

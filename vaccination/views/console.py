@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from registry.console import console_view, paginate
+from registry.console import console_view, form_errors_as_messages, paginate
 from registry.models import AdministrativeUnit, Facility
 from registry.selectors import facility_list, organisation_list, unit_list
 
@@ -146,9 +146,7 @@ def _stock_post(request, form, action):
         else:
             messages.success(request, _("Stock updated."))
     else:
-        for field, errors in form.errors.items():
-            label = form.fields[field].label if field in form.fields else ""
-            messages.error(request, f"{label}: {' '.join(errors)}" if label else " ".join(errors))
+        form_errors_as_messages(request, form)
     return redirect("vaccination_console:stock")
 
 
@@ -217,9 +215,7 @@ def session_create_view(request):
                 "count": session.capacity})
             return redirect("vaccination_console:session_detail", pk=session.pk)
     else:
-        for field, errors in form.errors.items():
-            label = form.fields[field].label if field in form.fields else ""
-            messages.error(request, f"{label}: {' '.join(errors)}" if label else " ".join(errors))
+        form_errors_as_messages(request, form)
     return redirect("vaccination_console:session_list")
 
 

@@ -14,7 +14,7 @@ from citizens.models import Person
 from citizens.phones import phone_normalize
 from citizens.selectors import health_code_resolve
 from registry.audit import audit_record
-from registry.console import console_view
+from registry.console import console_view, form_errors_as_messages
 
 from .. import screening
 from ..forms import CheckInSearchForm, InjectionForm, ObservationForm, ScreeningForm, SessionCloseForm, WalkInForm
@@ -99,8 +99,7 @@ def check_in_post_view(request, person_id: int):
 def walk_in_view(request):
     form = WalkInForm(request.POST)
     if not form.is_valid():
-        for field, errors in form.errors.items():
-            messages.error(request, f"{form.fields[field].label}: {' '.join(errors)}")
+        form_errors_as_messages(request, form)
         return redirect("vaccination_console:site_check_in")
     data = form.cleaned_data
     with transaction.atomic():
@@ -164,8 +163,7 @@ def screen_view(request, pk: int):
         except ValidationError as error:
             _errors(request, error)
     else:
-        for field, errors in form.errors.items():
-            messages.error(request, f"{form.fields[field].label}: {' '.join(errors)}")
+        form_errors_as_messages(request, form)
     return redirect("vaccination_console:site_visit", pk=visit.pk)
 
 
@@ -185,8 +183,7 @@ def inject_view(request, pk: int):
             messages.success(request, _("Dose %(number)s recorded. Observe for 30 minutes.") % {
                 "number": dose.dose_number})
     else:
-        for field, errors in form.errors.items():
-            messages.error(request, " ".join(errors))
+        form_errors_as_messages(request, form)
     return redirect("vaccination_console:site_visit", pk=visit.pk)
 
 
