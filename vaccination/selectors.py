@@ -14,7 +14,7 @@ from .models import Appointment, HelpRequest, Lot, Reaction, Registration, Sessi
 def registration_list(*, user) -> QuerySet[Registration]:
     """Registrations where the person wants to be vaccinated, or the district they were allocated to."""
     qs = Registration.objects.select_related(
-        "person", "priority_group", "ward__parent", "allocated_district", "organisation")
+        "person", "priority_group", "ward__parent", "allocated_district", "organisation", "required_vaccine")
     return scope(qs, user=user, unit=("ward", "allocated_district"))
 
 

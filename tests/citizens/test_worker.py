@@ -81,3 +81,37 @@ def test_outbox_is_delivered_by_a_real_worker(worker):
     _wait_sent(lost.pk, lines)
     text = sms_log.read_text(encoding="utf-8")
     assert text.count("Ma xac thuc 654321") == 1 and "Ma 111222" in text
+
+
+def test_certificate_is_signed_by_a_real_worker(worker, django_user_model):
+    """A confirmed dose → after commit → the signing task runs in the worker → a valid certificate."""
+    import datetime
+
+    from django.utils import timezone
+
+    from certificates.models import Certificate
+    from citizens.models import Person
+    from registry.models import AdministrativeUnit, StaffAssignment, Vaccine
+    from registry.reference_data import load_reference_data
+    from tests import factories as f
+    from vaccination.models import Lot, StockBalance
+    from vaccination.services.doses import dose_record
+
+    _sms_log, lines = worker
+    if not AdministrativeUnit.objects.exists():
+        load_reference_data()
+    site = f.site(1)
+    staff = f.staff("worker_site", StaffAssignment.Role.SITE, facility=site)
+    lot = Lot.objects.create(vaccine=Vaccine.objects.get(code="pfizer"), lot_number="W-1",
+                             expiry_date=timezone.localdate() + datetime.timedelta(days=30), quantity=5)
+    StockBalance.objects.create(facility=site, lot=lot, quantity=5)
+    person = Person.objects.create(full_name="Ngô Thị Mười", date_of_birth=datetime.date(1970, 10, 10))
+    with transaction.atomic():
+        dose_record(actor=staff, person_id=person.pk, site_id=site.pk, lot_id=lot.pk, idempotency_key="w",
+                    confirm=True)
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline and not Certificate.objects.filter(person=person).exists():
+        time.sleep(0.2)
+    certificate = Certificate.objects.filter(person=person).first()
+    assert certificate is not None, "no certificate signed by the worker:\n" + "".join(lines[-40:])
+    assert certificate.qr_text.startswith("HC1:") and certificate.payload["v"][0]["mp"] == "EU/1/20/1528"
