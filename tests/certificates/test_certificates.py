@@ -200,3 +200,11 @@ def test_recall_page_is_national_only(certified, world, lot, console_client):
     response = console_client(world["national"]).post(url, {"lot": lot.pk, "reason": "Lô bị thu hồi"})
     assert response.status_code == 302
     assert Certificate.objects.get(pk=certified["certificate"].pk).status == "revoked"
+
+
+def test_my_vaccinations_offers_the_downloads(certified, client):
+    client.force_login(certified["account"])
+    person = certified["person"]
+    page = client.get(reverse("vaccination:person_vaccinations", args=[person.pk])).content.decode()
+    assert reverse("certificates:certificate_pdf", args=[person.pk]) in page
+    assert reverse("certificates:certificate_png", args=[person.pk]) in page
