@@ -150,7 +150,10 @@ def waiting(area: Area) -> list[dict]:
         names = dict(AdministrativeUnit.objects.filter(pk__in=table.keys()).values_list("pk", "name"))
     stages = [Registration.Status.SUBMITTED, Registration.Status.APPROVED, Registration.Status.ALLOCATED,
               Registration.Status.SCHEDULED, Registration.Status.NO_SHOW]
-    return [{"name": names.get(key, key), "stages": [counts.get(stage, 0) for stage in stages]}
+    codes = ({} if area.child == "province" else
+             dict(AdministrativeUnit.objects.filter(pk__in=table.keys()).values_list("pk", "code")))
+    return [{"key": codes.get(key, key), "name": names.get(key, key),
+             "stages": [counts.get(stage, 0) for stage in stages]}
             for key, counts in sorted(table.items(), key=lambda item: str(names.get(item[0], "")))]
 
 
