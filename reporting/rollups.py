@@ -35,9 +35,11 @@ def _dose_key(*, day, site_id, vaccine_id, dose_number):
 
 
 def on_dose_recorded(sender, dose, **kwargs):
-    key, defaults = _dose_key(day=timezone.localtime(dose.given_at).date(), site_id=dose.site_id,
-                              vaccine_id=dose.vaccine_id, dose_number=dose.dose_number)
-    _bump(DoseDaily, key=key, delta=1, defaults=defaults)
+    unit = dose.site.unit  # loaded with the dose by dose_record: no query here
+    _bump(DoseDaily, key={"day": timezone.localtime(dose.given_at).date(), "site_id": dose.site_id,
+                          "vaccine_id": dose.vaccine_id, "dose_number": dose.dose_number},
+          delta=1, defaults={"province_code": unit.province_code, "district_code": unit.district_code,
+                             "completes_series": dose.dose_number == dose.vaccine.doses_in_series})
 
 
 def on_dose_changed(sender, dose, before, **kwargs):
@@ -46,7 +48,9 @@ def on_dose_changed(sender, dose, before, **kwargs):
                                   dose_number=before["dose_number"])
         _bump(DoseDaily, key=key, delta=-1, defaults=defaults)
     if not dose.voided:
-        on_dose_recorded(sender, dose)
+        key, defaults = _dose_key(day=timezone.localtime(dose.given_at).date(), site_id=dose.site_id,
+                                  vaccine_id=dose.vaccine_id, dose_number=dose.dose_number)
+        _bump(DoseDaily, key=key, delta=1, defaults=defaults)
 
 
 def on_registrations_moved(sender, moves, **kwargs):

@@ -17,10 +17,10 @@ from django.utils.translation import gettext as _
 from citizens.models import HealthDeclaration, Person
 from registry.audit import audit_record
 from registry.models import Facility
-from registry.selectors import facility_list, jurisdiction_of
+from registry.selectors import jurisdiction_of, scope
 
 from .. import screening
-from ..models import Appointment, Dose, Lot, Registration, Session, Visit
+from ..models import Appointment, DeclaredDose, Dose, Lot, Registration, Session, Visit
 from ..models import StockMovement
 from ..signals import dose_recorded, doses_confirmed
 from .common import _appointments_release, _transition
@@ -106,8 +106,7 @@ def _history(person: Person) -> list[tuple[datetime.date, int, object]]:
     recorded = [(d.given_at.date(), d.dose_number, d.vaccine)
                 for d in person.doses.filter(voided=False).select_related("vaccine")]
     declared = [(d.given_on, d.dose_number, d.vaccine)
-                for r in person.registrations.prefetch_related("declared_doses__vaccine")
-                for d in r.declared_doses.all()]
+                for d in DeclaredDose.objects.filter(registration__person=person).select_related("vaccine")]
     known = {number for _date, number, _vaccine in recorded}
     return sorted(recorded + [d for d in declared if d[1] not in known], key=lambda d: (d[0], d[1]))
 
@@ -126,7 +125,8 @@ def dose_record(*, actor, person_id: int, site_id: int, lot_id: int, idempotency
     """Record a dose once. Sending the same request again (same key) returns the first record and changes nothing."""
     if not actor.has_perm("vaccination.record_dose") and not actor.has_perm("vaccination.correct_dose"):
         raise PermissionDenied(_("You may not record doses."))
-    site = facility_list(user=actor, kind=Facility.Kind.SITE).filter(pk=site_id).first()
+    site = scope(Facility.objects.select_related("unit").filter(kind=Facility.Kind.SITE, pk=site_id),
+                 user=actor, facility="pk").first()
     if site is None:
         raise ValidationError({"site": _("Choose a vaccination site you work for.")})
     person = Person.objects.select_for_update().filter(pk=person_id).first()
