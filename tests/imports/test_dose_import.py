@@ -66,7 +66,7 @@ def test_import_twice_records_once_and_reports_the_rest(world, lot, people, site
     dose = Dose.objects.get(person=lan)
     assert timezone.localtime(dose.given_at).strftime("%H:%M") == "08:15" and dose.confirmed_at is not None
     report = site_client.get(reverse("vaccination_console:site_import_report", args=[batch.pk]))
-    assert "already recorded" in report.content.decode("utf-8-sig")
+    assert "đã ghi nhận từ trước" in report.content.decode("utf-8-sig")
 
 
 def test_other_staff_cannot_see_a_sites_import(world, lot, people, site_client, console_client):  # noqa: F811

@@ -4,6 +4,7 @@ from django.db import transaction
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from registry.audit import audit_record
 from registry.models import Organisation
@@ -115,10 +116,19 @@ def import_apply(*, batch_id: int) -> ImportBatch:
     return batch
 
 
+RESULT_LABELS = {
+    "created": gettext_lazy("new person registered"),
+    "updated": gettext_lazy("person updated"),
+    "recorded": gettext_lazy("dose recorded"),
+    "already recorded": gettext_lazy("already recorded before"),
+    "refused": gettext_lazy("refused"),
+}
+
+
 def report_rows(batch: ImportBatch) -> list[list]:
     """Every row of the file with what happened to it, for the downloadable report."""
     lines = [[e["row"], _("refused"), e["column"], e["message"]] for e in batch.errors]
-    lines += [[r["row"], r["status"], "", r["message"]] for r in batch.results]
+    lines += [[r["row"], str(RESULT_LABELS.get(r["status"], r["status"])), "", r["message"]] for r in batch.results]
     if batch.status == Status.READY:
         lines += [[r["row"], _("valid"), "", ""] for r in batch.valid_rows]
     return sorted(lines, key=lambda line: line[0])
