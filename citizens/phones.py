@@ -1,21 +1,29 @@
-import re
-
+import phonenumbers
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-# Vietnamese mobile numbers: 0 or +84, then a 9-digit subscriber number starting with 3, 5, 7, 8 or 9.
-_MOBILE = re.compile(r"^(?:\+?84|0)([35789]\d{8})$")
+_MOBILE_TYPES = {phonenumbers.PhoneNumberType.MOBILE, phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE}
 
 
 def phone_normalize(raw: str) -> str:
-    """Return a Vietnamese mobile number as +84xxxxxxxxx, whether typed as 0xxxxxxxxx or +84xxxxxxxxx."""
-    digits = re.sub(r"[\s.\-()]", "", raw or "")
-    match = _MOBILE.match(digits)
-    if not match:
+    """Return a Vietnamese mobile number as +84xxxxxxxxx, whether typed as 0xxxxxxxxx, 84… or +84xxxxxxxxx.
+
+    `phonenumbers` (Google's libphonenumber data) knows which prefixes the carriers were allocated, so a
+    number that cannot exist is refused here instead of costing an SMS.
+    """
+    text = (raw or "").strip()
+    if text.startswith("84") and not text.startswith("+"):
+        text = "+" + text
+    try:
+        number = phonenumbers.parse(text, "VN")
+    except phonenumbers.NumberParseException:
+        number = None
+    if (number is None or number.country_code != 84 or not phonenumbers.is_valid_number(number)
+            or phonenumbers.number_type(number) not in _MOBILE_TYPES):
         raise ValidationError(
             _("Enter a Vietnamese mobile number such as 0912345678 or +84912345678."), code="invalid_phone"
         )
-    return "+84" + match.group(1)
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
 def phone_display(normal: str) -> str:

@@ -1,5 +1,6 @@
 """Staff sign-in: password with a lock after repeated failures, then a TOTP second factor."""
 import base64
+import datetime
 from dataclasses import dataclass
 from io import BytesIO
 
@@ -11,29 +12,62 @@ from django_otp import devices_for_user
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from .audit import audit_record
-from .throttle import lock_clear, lock_record_failure, lock_until
+from .throttle import throttle_clear, throttle_hit
+
+
+@dataclass(frozen=True)
+class PasswordAttempt:
+    """One password try as counted: refused before checking, or allowed (and perhaps the last one allowed)."""
+
+    refused: bool
+    by_address: bool
+    until: datetime.datetime
+    last: bool = False
+
+
+def password_attempt(*, account_key: str, ip: str | None, max_tries: int, window_seconds: int) -> PasswordAttempt:
+    """Count one password try before it is checked, against the account and the client address.
+
+    Counting first is what makes the limit hold when tries arrive in parallel: the sixth of six
+    simultaneous tries is refused before its password is compared. The address limit stops one
+    client from spraying one password over many accounts.
+    """
+    if ip:
+        by_ip = throttle_hit(f"password-ip:{ip}", limit=settings.PASSWORD_TRIES_PER_IP,
+                             window_seconds=settings.PASSWORD_TRIES_IP_WINDOW_SECONDS)
+        if not by_ip.allowed:
+            return PasswordAttempt(refused=True, by_address=True, until=by_ip.resets_at)
+    by_account = throttle_hit(account_key, limit=max_tries, window_seconds=window_seconds)
+    return PasswordAttempt(refused=not by_account.allowed, by_address=False, until=by_account.resets_at,
+                           last=by_account.remaining == 0)
+
+
+def password_attempt_succeeded(account_key: str) -> None:
+    """A right password forgets the wrong tries before it (the address count stays)."""
+    throttle_clear(account_key)
 
 
 @dataclass
 class SignInResult:
     user: object | None = None
-    locked_until: object | None = None
+    locked: PasswordAttempt | None = None
 
 
-def staff_authenticate(request, *, username: str, password: str) -> SignInResult:
-    """Check a staff password; after STAFF_LOGIN_MAX_FAILURES failures the name is locked for a while."""
-    key = f"staff-login:{username.lower()}"
-    locked = lock_until(key)
-    if locked:
-        return SignInResult(locked_until=locked)
+def staff_authenticate(request, *, username: str, password: str, ip: str | None = None) -> SignInResult:
+    """Check a staff password; STAFF_LOGIN_MAX_FAILURES tries per name and window, and a limit per address."""
+    key = f"staff-login:{username.lower()[:150]}"
+    attempt = password_attempt(account_key=key, ip=ip, max_tries=settings.STAFF_LOGIN_MAX_FAILURES,
+                               window_seconds=settings.STAFF_LOGIN_LOCK_SECONDS)
+    if attempt.refused:
+        audit_record(actor=None, action="staff.sign_in_refused", changes={"username": username[:150]})
+        return SignInResult(locked=attempt)
     user = authenticate(request, username=username, password=password)
     if user is not None and user.is_staff:
-        lock_clear(key)
+        password_attempt_succeeded(key)
         audit_record(actor=user, action="staff.sign_in", target=user)
         return SignInResult(user=user)
     audit_record(actor=None, action="staff.sign_in_failed", changes={"username": username[:150]})
-    return SignInResult(locked_until=lock_record_failure(
-        key, max_failures=settings.STAFF_LOGIN_MAX_FAILURES, lock_seconds=settings.STAFF_LOGIN_LOCK_SECONDS))
+    return SignInResult(locked=attempt if attempt.last else None)
 
 
 def confirmed_devices(user) -> list:

@@ -23,9 +23,11 @@ class RequestContextMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
+        from .http import client_ip
+
         token = _origin.set(
             RequestOrigin(
-                ip=request.META.get("REMOTE_ADDR") or None,
+                ip=client_ip(request),
                 user_agent=request.META.get("HTTP_USER_AGENT", "")[:200],
             )
         )

@@ -258,3 +258,23 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.actor_label} {self.action} {self.target_label}"
+
+
+class ThrottleCounter(models.Model):
+    """One fixed-window counter per key (a phone, an address, a user name and purpose).
+
+    Counters live in the database, not the cache: one `INSERT … ON CONFLICT DO UPDATE … RETURNING`
+    counts atomically under any number of parallel requests, and a limit keeps holding when Redis is down.
+    """
+
+    key = models.CharField(max_length=200, primary_key=True)
+    window_start = models.DateTimeField()
+    count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("limit counter")
+        verbose_name_plural = _("limit counters")
+        indexes = [models.Index(fields=["window_start"], name="throttle_window_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.key}: {self.count}"

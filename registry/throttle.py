@@ -1,27 +1,83 @@
-"""Temporary locks after repeated failures (wrong passwords), kept in the cache so all web processes share them."""
-import datetime
+"""Limits that hold under parallel requests: fixed-window counters kept in the database.
 
-from django.core.cache import cache
+Every limit (codes sent per phone and per address, password tries per account and per address, public
+verifications per address) counts with one atomic `INSERT … ON CONFLICT DO UPDATE … RETURNING`, so twenty
+requests arriving together get twenty distinct counts and only `limit` of them pass. Counting happens
+*before* the guarded work (a password check, an SMS), never after it, which is what makes it race-free.
+The counters do not depend on Redis: a limit keeps holding, and sign-in keeps working, when the cache is down.
+
+A hit made inside a transaction that later rolls back is rolled back with it; callers count failures
+(wrong passwords) outside their own transactions so that the count is kept.
+"""
+import datetime
+from dataclasses import dataclass
+
+from django.db import connection
 from django.utils import timezone
 
+from .models import ThrottleCounter
 
-def lock_until(key: str) -> datetime.datetime | None:
-    """When the lock on `key` ends, or None if it is not locked."""
-    state = cache.get(key)
-    if state and state.get("until") and state["until"] > timezone.now():
-        return state["until"]
-    return None
-
-
-def lock_record_failure(key: str, *, max_failures: int, lock_seconds: int) -> datetime.datetime | None:
-    """Count one failure; on reaching `max_failures` lock for `lock_seconds` and return when the lock ends."""
-    state = cache.get(key) or {"count": 0, "until": None}
-    state["count"] += 1
-    if state["count"] >= max_failures:
-        state = {"count": 0, "until": timezone.now() + datetime.timedelta(seconds=lock_seconds)}
-    cache.set(key, state, lock_seconds)
-    return state["until"]
+_TABLE = ThrottleCounter._meta.db_table
+_UPSERT = f"""
+INSERT INTO {_TABLE} ("key", window_start, "count") VALUES (%s, %s, 1)
+ON CONFLICT ("key") DO UPDATE SET
+  "count" = CASE WHEN {_TABLE}.window_start <= %s THEN 1 ELSE {_TABLE}."count" + 1 END,
+  window_start = CASE WHEN {_TABLE}.window_start <= %s THEN excluded.window_start ELSE {_TABLE}.window_start END
+RETURNING "count"
+"""
 
 
-def lock_clear(key: str) -> None:
-    cache.delete(key)
+@dataclass(frozen=True)
+class Hit:
+    """The state of one counter after a request was counted (or looked at)."""
+
+    count: int
+    limit: int
+    resets_at: datetime.datetime
+
+    @property
+    def allowed(self) -> bool:
+        return self.count <= self.limit
+
+    @property
+    def remaining(self) -> int:
+        return max(self.limit - self.count, 0)
+
+
+def _resets_at(key: str, window_seconds: int, now: datetime.datetime) -> datetime.datetime:
+    start = ThrottleCounter.objects.filter(key=key).values_list("window_start", flat=True).first() or now
+    return start + datetime.timedelta(seconds=window_seconds)
+
+
+def throttle_hit(key: str, *, limit: int, window_seconds: int) -> Hit:
+    """Count one request against `key`; `Hit.allowed` is False once more than `limit` fell in the window."""
+    now = timezone.now()
+    since = now - datetime.timedelta(seconds=window_seconds)
+    adapt = connection.ops.adapt_datetimefield_value
+    with connection.cursor() as cursor:
+        cursor.execute(_UPSERT, [key[:200], adapt(now), adapt(since), adapt(since)])
+        (count,) = cursor.fetchone()
+    return Hit(count=count, limit=limit, resets_at=_resets_at(key, window_seconds, now))
+
+
+def throttle_peek(key: str, *, limit: int, window_seconds: int) -> Hit:
+    """The counter as it stands, without counting a request."""
+    now = timezone.now()
+    row = ThrottleCounter.objects.filter(
+        key=key[:200], window_start__gt=now - datetime.timedelta(seconds=window_seconds)
+    ).values_list("count", "window_start").first()
+    if row is None:
+        return Hit(count=0, limit=limit, resets_at=now + datetime.timedelta(seconds=window_seconds))
+    return Hit(count=row[0], limit=limit, resets_at=row[1] + datetime.timedelta(seconds=window_seconds))
+
+
+def throttle_clear(key: str) -> None:
+    """Forget a counter (a right password clears the wrong tries before it)."""
+    ThrottleCounter.objects.filter(key=key[:200]).delete()
+
+
+def throttle_purge(*, older_than_seconds: int = 24 * 3600) -> int:
+    """Delete counters whose window ended long ago; run by beat so the table stays small."""
+    cutoff = timezone.now() - datetime.timedelta(seconds=older_than_seconds)
+    deleted, _ = ThrottleCounter.objects.filter(window_start__lt=cutoff).delete()
+    return deleted

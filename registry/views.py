@@ -10,7 +10,7 @@ from django_otp import login as otp_login
 from .audit import audit_record, audit_trail
 from .auth import confirmed_devices, staff_authenticate, totp_device_for_enrolment, totp_qr_svg, totp_secret
 from .console import console_view, paginate
-from .http import safe_next
+from .http import client_ip, safe_next
 from .forms import ListFilterForm, OtpTokenForm, StaffLoginForm
 from .models import Facility
 from .selectors import audit_event_list, facility_list, jurisdiction_of, organisation_list
@@ -24,13 +24,18 @@ def _next_url(request) -> str:
 def login_view(request):
     form = StaffLoginForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        result = staff_authenticate(request, **form.cleaned_data)
+        result = staff_authenticate(request, **form.cleaned_data, ip=client_ip(request))
         if result.user is not None:
             login(request, result.user, backend="django.contrib.auth.backends.ModelBackend")
             return redirect(_next_url(request))
-        if result.locked_until:
-            until = formats.time_format(timezone.localtime(result.locked_until), "H:i")
-            form.add_error(None, _("Too many failed sign-ins for this username. Try again after %(time)s.") % {"time": until})
+        if result.locked:
+            until = formats.time_format(timezone.localtime(result.locked.until), "H:i")
+            if result.locked.by_address:
+                form.add_error(None, _("Too many sign-in attempts from this connection. Try again after %(time)s.")
+                               % {"time": until})
+            else:
+                form.add_error(None, _("Too many failed sign-ins for this username. Try again after %(time)s.")
+                               % {"time": until})
         else:
             form.add_error(None, _("The username or password is not correct."))
     return render(request, "registry/console_login.html", {"form": form, "next": _next_url(request)})

@@ -10,7 +10,8 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from registry.audit import audit_record
-from registry.throttle import lock_clear, lock_record_failure, lock_until
+from registry.auth import password_attempt, password_attempt_succeeded
+from registry.throttle import throttle_clear, throttle_hit
 
 from ..models import Person, SmsDevice, SmsMessage, User
 from .messaging import sms_queue
@@ -28,25 +29,19 @@ def _at(moment: datetime.datetime) -> str:
 
 
 def _code_send_refusal(*, phone: str, ip: str | None) -> str | None:
-    """Why no new code may be sent now (in the person's language), or None."""
-    now = timezone.now()
-    windows = [
-        (SmsMessage.objects.filter(phone=phone), settings.OTP_SMS_SENDS_PER_PHONE,
-         settings.OTP_SMS_PHONE_WINDOW_SECONDS,
-         _("We have already sent %(count)s codes to this number. Try again after %(time)s.")),
-    ]
+    """Count one code send against the address and the number; why it may not go now (in the person's
+    language), or None. Counted atomically, so parallel requests cannot pass the limits together."""
     if ip:
-        windows.append((SmsMessage.objects.filter(requested_ip=ip), settings.OTP_SMS_SENDS_PER_IP,
-                        settings.OTP_SMS_IP_WINDOW_SECONDS,
-                        _("Too many codes were asked for from this connection (%(count)s). Try again after %(time)s.")))
-    for rows, limit, seconds, message in windows:
-        since = now - datetime.timedelta(seconds=seconds)
-        recent = list(
-            rows.filter(purpose__in=CODE_PURPOSES, created_at__gte=since)
-            .order_by("created_at").values_list("created_at", flat=True)[:limit]
-        )
-        if len(recent) >= limit:
-            return message % {"count": limit, "time": _at(recent[0] + datetime.timedelta(seconds=seconds))}
+        hit = throttle_hit(f"sms-ip:{ip}", limit=settings.OTP_SMS_SENDS_PER_IP,
+                           window_seconds=settings.OTP_SMS_IP_WINDOW_SECONDS)
+        if not hit.allowed:
+            return _("Too many codes were asked for from this connection (%(count)s). Try again after %(time)s.") % {
+                "count": hit.limit, "time": _at(hit.resets_at)}
+    hit = throttle_hit(f"sms-phone:{phone}", limit=settings.OTP_SMS_SENDS_PER_PHONE,
+                       window_seconds=settings.OTP_SMS_PHONE_WINDOW_SECONDS)
+    if not hit.allowed:
+        return _("We have already sent %(count)s codes to this number. Try again after %(time)s.") % {
+            "count": hit.limit, "time": _at(hit.resets_at)}
     return None
 
 
@@ -102,9 +97,6 @@ def signup_start(*, full_name: str, phone: str, password: str, ip: str | None = 
     if existing is not None and (existing.is_active or existing.is_staff):
         raise ValidationError(
             {"phone": _("This number already has an account. Sign in, or reset your password.")}, code="taken")
-    refusal = _code_send_refusal(phone=phone, ip=ip)
-    if refusal:
-        raise ValidationError(refusal, code="rate_limited")
     if existing is None:
         user = User.objects.create_citizen(phone, password, full_name=full_name, is_active=False)
     else:
@@ -141,24 +133,25 @@ def signup_finish(*, user: User, code: str) -> User:
     return user
 
 
-def citizen_authenticate(request, *, phone: str, password: str) -> User:
-    """Sign-in with phone and password; CITIZEN_LOGIN_MAX_FAILURES wrong tries lock the number for a while."""
+def citizen_authenticate(request, *, phone: str, password: str, ip: str | None = None) -> User:
+    """Sign-in with phone and password: CITIZEN_LOGIN_MAX_FAILURES tries per number and window, and a limit
+    per client address over all numbers; each try is counted before its password is checked."""
     key = f"citizen-login:{phone}"
-    locked = lock_until(key)
-    if locked:
-        raise ValidationError(
-            _("Too many wrong passwords for this number. Try again after %(time)s, or reset your password.")
-            % {"time": _at(locked)}, code="locked")
+    attempt = password_attempt(account_key=key, ip=ip, max_tries=settings.CITIZEN_LOGIN_MAX_FAILURES,
+                               window_seconds=settings.CITIZEN_LOGIN_LOCK_SECONDS)
+    locked = ValidationError(
+        _("Too many wrong passwords for this number. Try again after %(time)s, or reset your password.")
+        % {"time": _at(attempt.until)}, code="locked")
+    if attempt.refused and attempt.by_address:
+        raise ValidationError(_("Too many sign-in attempts from this connection. Try again after %(time)s.")
+                              % {"time": _at(attempt.until)}, code="locked")
+    if attempt.refused:
+        raise locked
     user = authenticate(request, phone=phone, password=password)
     if user is None:
-        locked = lock_record_failure(key, max_failures=settings.CITIZEN_LOGIN_MAX_FAILURES,
-                                     lock_seconds=settings.CITIZEN_LOGIN_LOCK_SECONDS)
-        if locked:
-            raise ValidationError(
-                _("Too many wrong passwords for this number. Try again after %(time)s, or reset your password.")
-                % {"time": _at(locked)}, code="locked")
-        raise ValidationError(_("The phone number or password is not correct."), code="invalid")
-    lock_clear(key)
+        raise locked if attempt.last else ValidationError(
+            _("The phone number or password is not correct."), code="invalid")
+    password_attempt_succeeded(key)
     return user
 
 
@@ -184,7 +177,7 @@ def password_reset_finish(*, phone: str, code: str, password: str) -> User:
         user.set_password(password)
         user.save(update_fields=["password"])
         audit_record(actor=user, action="citizen.password_reset", target=user)
-    lock_clear(f"citizen-login:{phone}")
+    throttle_clear(f"citizen-login:{phone}")
     return user
 
 

@@ -81,7 +81,7 @@ def signin_view(request):
     form = SignInForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            user = citizen_authenticate(request, **form.cleaned_data)
+            user = citizen_authenticate(request, **form.cleaned_data, ip=client_ip(request))
         except ValidationError as error:
             form_error(form, error)
         else:

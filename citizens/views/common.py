@@ -3,7 +3,7 @@ from functools import wraps
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect
 
-from registry.http import safe_next  # noqa: F401 - re-exported for the views
+from registry.http import client_ip, safe_next  # noqa: F401 - re-exported for the views
 
 
 def citizen_required(view):
@@ -16,10 +16,6 @@ def citizen_required(view):
         return view(request, *args, **kwargs)
 
     return wrapper
-
-
-def client_ip(request) -> str | None:
-    return request.META.get("REMOTE_ADDR") or None
 
 
 def form_error(form, error: ValidationError) -> None:

@@ -174,6 +174,7 @@ CELERY_BEAT_SCHEDULE = {
     "appointment-reminders": {"task": "vaccination.tasks.appointment_reminders_send", "schedule": 15 * 60.0},
     "next-dose-reminders": {"task": "vaccination.tasks.next_dose_reminders_send", "schedule": 60 * 60.0},
     "certificates-sweep": {"task": "certificates.tasks.certificates_sweep", "schedule": 5 * 60.0},
+    "throttle-counters-purge": {"task": "registry.tasks.throttle_counters_purge", "schedule": 60 * 60.0},
 }
 
 # Vaccination: the booster interval after a completed primary series (Ministry of Health: at least 3 months),
@@ -201,3 +202,10 @@ IMPORT_MAX_ROWS = env_int("IMPORT_MAX_ROWS", 20_000)
 # (2019 census: roughly 72 %; set it to the figure your statistics office publishes).
 CAMPAIGN_TARGET_DOSES = env_int("CAMPAIGN_TARGET_DOSES", 150_000_000)
 ADULT_POPULATION_SHARE = float(env_str("ADULT_POPULATION_SHARE", "0.72"))
+
+# Security: the number of reverse proxies in front of the app that append to X-Forwarded-For (0: none, so the
+# socket's peer is the client). Every limit, audit row and SMS outbox row reads the client address through it.
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+# Password tries from one client address, over every account (stops one password sprayed over many numbers).
+PASSWORD_TRIES_PER_IP = env_int("PASSWORD_TRIES_PER_IP", 20)
+PASSWORD_TRIES_IP_WINDOW_SECONDS = env_int("PASSWORD_TRIES_IP_WINDOW_SECONDS", 15 * 60)
