@@ -2,10 +2,14 @@
 import datetime
 
 from django.conf import settings
-from django.db.models import Count, Q, QuerySet
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import CharField, Count, Exists, OuterRef, Q, QuerySet
+from django.db.models.functions import Cast
 from django.utils import timezone
 
+from citizens.models import Person
 from citizens.selectors import people_for
+from registry.models import AuditEvent, StaffAssignment
 from registry.selectors import jurisdiction_of, scope
 
 from .models import Appointment, HelpRequest, Lot, Reaction, Registration, Session, StockBalance, StockMovement, Visit
@@ -116,6 +120,29 @@ def staff_facility(user):
     if j.role == "national":
         return Facility.objects.filter(kind=Facility.Kind.NATIONAL_STORE).first()
     return None
+
+
+# The audit actions by which site staff find a person: a scanned health or declaration code (citizens'
+# health_code_resolve), a search by ID number or phone, a walk-in they entered.
+FOUND_AT_SITE = ("person.code_resolved", "person.searched_at_site", "person.walk_in_created")
+
+
+def people_for_check_in(*, user, on: datetime.date | None = None) -> QuerySet[Person]:
+    """The people a site's staff member may check in on `on`: booked at the site that day, or found that day
+    by the site's staff. A person's sequential id alone opens nothing."""
+    j = jurisdiction_of(user)
+    if j.role != StaffAssignment.Role.SITE:
+        return Person.objects.none()
+    on = on or timezone.localdate()
+    day_start = timezone.make_aware(datetime.datetime.combine(on, datetime.time.min))
+    booked = Appointment.objects.filter(registration__person=OuterRef("pk"), status=Appointment.Status.BOOKED,
+                                        session__site_id=j.facility_id, session__date=on)
+    # Keyed on the audit row's target, so the look-up rides the (target_type, target_id) index.
+    found = AuditEvent.objects.filter(
+        target_type=ContentType.objects.get_for_model(Person), target_id=Cast(OuterRef("pk"), CharField()),
+        action__in=FOUND_AT_SITE, at__gte=day_start, at__lt=day_start + datetime.timedelta(days=1),
+        actor_id__in=StaffAssignment.objects.filter(facility_id=j.facility_id).values("user_id"))
+    return Person.objects.filter(Exists(booked) | Exists(found))
 
 
 def reaction_list(*, user):

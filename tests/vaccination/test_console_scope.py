@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from tests import factories as f
 from tests.conftest import HUE
-from tests.vaccination.conftest import department
+from tests.vaccination.conftest import department, scan
 from vaccination.models import Appointment, Registration, Session
 from vaccination.services.registrations import registrations_allocate, registrations_approve
 from vaccination.services.sessions import session_create, session_schedule_auto
@@ -133,6 +133,7 @@ def test_another_site_cannot_open_this_sites_visits_or_sessions(world, lot, peop
     from vaccination.services.doses import visit_check_in
 
     other = console_client(f.staff("staff_truc_bach", StaffAssignment.Role.SITE, facility=world["site_truc_bach"]))
+    scan(world["site_staff_phuc_xa"], people["lan"]["person"])
     visit = visit_check_in(actor=world["site_staff_phuc_xa"], person_id=people["lan"]["person"].pk)
     for name in ["site_visit"]:
         assert other.get(reverse(f"vaccination_console:{name}", args=[visit.pk])).status_code == 404

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from registry.models import AuditEvent, Vaccine
 from tests.conftest import PHUC_XA
-from tests.vaccination.conftest import citizen_person, register
+from tests.vaccination.conftest import citizen_person, register, scan
 from vaccination.models import Appointment, Dose, Lot, Registration, Session, StockBalance, Visit
 from vaccination.services.doses import (
     dose_record, session_close, visit_check_in, visit_inject, visit_observe, visit_screen,
@@ -143,6 +143,7 @@ def test_another_site_cannot_record_here(world, lot, people):
     with pytest.raises(ValidationError):
         dose_record(actor=other, person_id=people["lan"]["person"].pk, site_id=world["site_phuc_xa"].pk,
                     lot_id=lot.pk, idempotency_key="f")
+    scan(world["site_staff_phuc_xa"], people["lan"]["person"])
     visit = visit_check_in(actor=world["site_staff_phuc_xa"], person_id=people["lan"]["person"].pk)
     from django.http import Http404
 

@@ -22,6 +22,7 @@ from registry.selectors import jurisdiction_of, scope
 from .. import screening
 from ..models import Appointment, DeclaredDose, Dose, Lot, Registration, Session, Visit
 from ..models import StockMovement
+from ..selectors import people_for_check_in
 from ..signals import dose_recorded, doses_confirmed
 from .common import _appointments_release, _transition
 from .stock import _lock_balances, _move
@@ -49,7 +50,7 @@ def _visit(actor, visit_id: int) -> Visit:
 def visit_check_in(*, actor, person_id: int, walk_in_ok: bool = True) -> Visit:
     """Step 1: the person is at the site. Their booked appointment here today is linked; otherwise a walk-in."""
     site = _own_site(actor)
-    person = Person.objects.select_for_update().filter(pk=person_id).first()
+    person = people_for_check_in(user=actor).select_for_update(of=("self",)).filter(pk=person_id).first()
     if person is None:
         raise Http404
     today = timezone.localdate()
