@@ -1,10 +1,16 @@
 """Rollups: small tables of counts kept current in the same transaction as the facts they count.
 
-`python manage.py rebuild_rollups` recomputes them from the facts; a test checks that the two agree.
+Thousands of sites and citizens write at once, so no write updates a shared counter row (one per district
+or site and day would serialise every writer behind its lock): each transaction INSERTs its own change as
+an unfolded row (`folded=False`), and `rollups_fold` (a Celery beat task) sums the changes of each key into
+its one folded total. Every figure is read as SUM(count) over both kinds of row, so it is exact at any time,
+folded or not. `python manage.py rebuild_rollups` recomputes the totals from the facts; a test checks that
+the two agree.
 Stock needs no table of its own here: `vaccination.StockBalance` already is the per facility and lot rollup
 of the stock ledger, kept under row locks.
 """
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from registry.models import AdministrativeUnit, Facility, Vaccine
@@ -19,11 +25,15 @@ class DoseDaily(models.Model):
     dose_number = models.PositiveSmallIntegerField()
     completes_series = models.BooleanField(default=False)
     count = models.IntegerField(default=0)
+    folded = models.BooleanField(default=False)
+
+    KEY = ("day", "site_id", "vaccine_id", "dose_number")
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["day", "site", "vaccine", "dose_number"],
-                                               name="dose_daily_key")]
-        indexes = [models.Index(fields=["day", "province_code"], name="dose_daily_day_province")]
+                                               condition=Q(folded=True), name="dose_daily_total")]
+        indexes = [models.Index(fields=["day", "province_code"], name="dose_daily_day_province"),
+                   models.Index(fields=["id"], condition=Q(folded=False), name="dose_daily_unfolded")]
 
 
 class RegistrationCount(models.Model):
@@ -31,9 +41,14 @@ class RegistrationCount(models.Model):
     province_code = models.PositiveIntegerField(db_index=True)
     status = models.CharField(max_length=12)
     count = models.IntegerField(default=0)
+    folded = models.BooleanField(default=False)
+
+    KEY = ("district_id", "status")
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["district", "status"], name="registration_count_key")]
+        constraints = [models.UniqueConstraint(fields=["district", "status"], condition=Q(folded=True),
+                                               name="registration_count_total")]
+        indexes = [models.Index(fields=["id"], condition=Q(folded=False), name="registration_count_unfolded")]
 
 
 class ReactionDaily(models.Model):
@@ -43,7 +58,11 @@ class ReactionDaily(models.Model):
     severity = models.CharField(max_length=10)
     serious = models.BooleanField(default=False)
     count = models.IntegerField(default=0)
+    folded = models.BooleanField(default=False)
+
+    KEY = ("day", "district_id", "severity", "serious")
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["day", "district", "severity", "serious"],
-                                               name="reaction_daily_key")]
+                                               condition=Q(folded=True), name="reaction_daily_total")]
+        indexes = [models.Index(fields=["id"], condition=Q(folded=False), name="reaction_daily_unfolded")]

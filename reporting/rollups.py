@@ -1,80 +1,143 @@
-"""Keeping the rollups in step with the facts (receivers), and rebuilding them from the facts."""
+"""Keeping the rollups in step with the facts (receivers), folding their changes, and rebuilding them.
+
+A receiver runs inside the transaction that changed the facts and only INSERTs that transaction's change
+(`folded=False`): it never updates a row another writer could be updating, so writers at one site or in
+one district do not queue behind each other. Each INSERT … SELECT takes the area codes from the site or
+district in the same statement, so a receiver costs one statement and no read.
+"""
 import zoneinfo
+from collections import Counter
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
-from django.db.models import Count, F
+from django.db import connection, transaction
+from django.db.models import Count, Exists, OuterRef
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
-from registry.models import AdministrativeUnit, Facility, Vaccine
+from registry.models import Vaccine
 from vaccination.models import Dose, Reaction, Registration
 
 from .models import DoseDaily, ReactionDaily, RegistrationCount
 
+# Columns that follow from a key (copied into its total when folding).
+_FOLLOWS = {DoseDaily: ("province_code", "district_code", "completes_series"),
+            RegistrationCount: ("province_code",), ReactionDaily: ("province_code",)}
+# pg_advisory_xact_lock key: one fold or rebuild at a time, so no change is summed twice.
+_MAINTENANCE_LOCK = 0x5E9_0F01D
 
-def _bump(model, *, key: dict, delta: int, defaults: dict) -> None:
-    """count += delta on the row of `key`, creating it when missing (safe against a concurrent creation)."""
-    if delta == 0:
-        return
-    if model.objects.filter(**key).update(count=F("count") + delta):
-        return
-    try:
-        with transaction.atomic():
-            model.objects.create(**key, **defaults, count=delta)
-    except IntegrityError:
-        model.objects.filter(**key).update(count=F("count") + delta)
+_DOSE_CHANGE = """
+    INSERT INTO reporting_dosedaily (day, site_id, province_code, district_code, vaccine_id, dose_number,
+                                     completes_series, count, folded)
+    SELECT %s, f.id, u.province_code, u.district_code, v.id, %s, v.doses_in_series = %s, %s, %s
+    FROM registry_facility f JOIN registry_administrativeunit u ON u.id = f.unit_id, registry_vaccine v
+    WHERE f.id = %s AND v.id = %s"""
+_REACTION_CHANGE = """
+    INSERT INTO reporting_reactiondaily (day, district_id, province_code, severity, serious, count, folded)
+    SELECT %s, u.parent_id, u.province_code, %s, %s, 1, %s
+    FROM registry_facility f JOIN registry_administrativeunit u ON u.id = f.unit_id
+    WHERE f.id = %s"""
 
 
-def _dose_key(*, day, site_id, vaccine_id, dose_number):
-    site = Facility.objects.select_related("unit").get(pk=site_id)
-    vaccine = Vaccine.objects.get(pk=vaccine_id)
-    return ({"day": day, "site_id": site_id, "vaccine_id": vaccine_id, "dose_number": dose_number},
-            {"province_code": site.unit.province_code, "district_code": site.unit.district_code,
-             "completes_series": dose_number == vaccine.doses_in_series})
+def _day(moment):
+    return connection.ops.adapt_datefield_value(timezone.localtime(moment).date())
+
+
+def _dose_change(*, day, site_id: int, vaccine_id: int, dose_number: int, delta: int) -> None:
+    with connection.cursor() as cursor:
+        cursor.execute(_DOSE_CHANGE, [day, dose_number, dose_number, delta, False, site_id, vaccine_id])
 
 
 def on_dose_recorded(sender, dose, **kwargs):
-    unit = dose.site.unit  # loaded with the dose by dose_record: no query here
-    _bump(DoseDaily, key={"day": timezone.localtime(dose.given_at).date(), "site_id": dose.site_id,
-                          "vaccine_id": dose.vaccine_id, "dose_number": dose.dose_number},
-          delta=1, defaults={"province_code": unit.province_code, "district_code": unit.district_code,
-                             "completes_series": dose.dose_number == dose.vaccine.doses_in_series})
+    _dose_change(day=_day(dose.given_at), site_id=dose.site_id, vaccine_id=dose.vaccine_id,
+                 dose_number=dose.dose_number, delta=1)
 
 
 def on_dose_changed(sender, dose, before, **kwargs):
     if not before["voided"]:
-        key, defaults = _dose_key(day=before["day"], site_id=before["site_id"], vaccine_id=before["vaccine_id"],
-                                  dose_number=before["dose_number"])
-        _bump(DoseDaily, key=key, delta=-1, defaults=defaults)
+        _dose_change(day=connection.ops.adapt_datefield_value(before["day"]), site_id=before["site_id"],
+                     vaccine_id=before["vaccine_id"], dose_number=before["dose_number"], delta=-1)
     if not dose.voided:
-        key, defaults = _dose_key(day=timezone.localtime(dose.given_at).date(), site_id=dose.site_id,
-                                  vaccine_id=dose.vaccine_id, dose_number=dose.dose_number)
-        _bump(DoseDaily, key=key, delta=1, defaults=defaults)
+        _dose_change(day=_day(dose.given_at), site_id=dose.site_id, vaccine_id=dose.vaccine_id,
+                     dose_number=dose.dose_number, delta=1)
 
 
 def on_registrations_moved(sender, moves, **kwargs):
-    province = dict(AdministrativeUnit.objects.filter(pk__in={d for d, _f, _t in moves}).values_list(
-        "pk", "province_code"))
+    changes: Counter = Counter()
     for (district_id, from_status, to_status), count in moves.items():
-        defaults = {"province_code": province[district_id]}
         if from_status:
-            _bump(RegistrationCount, key={"district_id": district_id, "status": from_status}, delta=-count,
-                  defaults=defaults)
-        _bump(RegistrationCount, key={"district_id": district_id, "status": to_status}, delta=count,
-              defaults=defaults)
+            changes[(district_id, from_status)] -= count
+        changes[(district_id, to_status)] += count
+    rows = [(district_id, status, n) for (district_id, status), n in changes.items() if n]
+    if not rows:
+        return
+    values = ", ".join(["(%s, %s, %s)"] * len(rows))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "INSERT INTO reporting_registrationcount (district_id, province_code, status, count, folded) "
+            "SELECT u.id, u.province_code, m.column2, m.column3, %s "
+            f"FROM (VALUES {values}) m JOIN registry_administrativeunit u ON u.id = m.column1",
+            [False] + [value for row in rows for value in row])
 
 
 def on_reaction_reported(sender, reaction, **kwargs):
-    site = Facility.objects.select_related("unit").get(pk=reaction.site_id)
-    _bump(ReactionDaily, key={"day": timezone.localtime(reaction.created_at).date(), "district_id":
-                              site.unit.parent_id, "severity": reaction.severity, "serious": reaction.serious},
-          delta=1, defaults={"province_code": site.unit.province_code})
+    with connection.cursor() as cursor:
+        cursor.execute(_REACTION_CHANGE, [_day(reaction.created_at), reaction.severity, reaction.serious, False,
+                                          reaction.site_id])
+
+
+def _maintenance_lock() -> None:
+    """Serialise folds and rebuilds (SQLite has one writer at a time anyway)."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_MAINTENANCE_LOCK])
+
+
+@transaction.atomic
+def _fold_some(model, batch: int) -> int:
+    """Fold up to `batch` changes of one rollup into the totals of their keys; returns how many."""
+    _maintenance_lock()
+    key, follows = model.KEY, _FOLLOWS[model]
+    changes = list(model.objects.filter(folded=False).order_by().values_list("pk", *key, *follows, "count")[:batch])
+    if not changes:
+        return 0
+    ids = [row[0] for row in changes]
+    same_key = model.objects.filter(pk__in=ids).filter(**{field: OuterRef(field) for field in key})
+    totals = list(model.objects.filter(folded=True).filter(Exists(same_key))
+                  .values_list("pk", *key, *follows, "count"))
+    sums: dict[tuple, list] = {}
+    for row in totals + changes:
+        entry = sums.setdefault(row[1:1 + len(key)], [row[1 + len(key):-1], 0])
+        entry[1] += row[-1]
+    model.objects.filter(pk__in=ids + [row[0] for row in totals]).delete()
+    fields = key + follows
+    model.objects.bulk_create([model(**dict(zip(fields, k + tuple(extra))), count=n, folded=True)
+                               for k, (extra, n) in sums.items() if n], batch_size=2000)
+    return len(changes)
+
+
+def rollups_fold(*, batch: int | None = None) -> int:
+    """Sum the unfolded changes into one total per key (the figures read stay the same); returns how many
+    changes were folded. Run by Celery beat every ROLLUP_FOLD_SECONDS."""
+    batch = batch or settings.ROLLUP_FOLD_BATCH
+    folded = 0
+    for model in (DoseDaily, RegistrationCount, ReactionDaily):
+        while (done := _fold_some(model, batch)) > 0:
+            folded += done
+            if done < batch:
+                break
+    return folded
 
 
 @transaction.atomic
 def rollups_rebuild() -> dict:
-    """Recompute every rollup from the facts, set-wise."""
+    """Recompute every rollup from the facts, set-wise, as folded totals."""
+    _maintenance_lock()
+    if connection.vendor == "postgresql":
+        # Writers wait until the rebuild commits: a change committed between the DELETE and the count of
+        # the facts would otherwise be counted twice.
+        with connection.cursor() as cursor:
+            cursor.execute("LOCK TABLE reporting_dosedaily, reporting_registrationcount, reporting_reactiondaily "
+                           "IN EXCLUSIVE MODE")
     tz = zoneinfo.ZoneInfo(settings.TIME_ZONE)
     DoseDaily.objects.all().delete()
     series = dict(Vaccine.objects.values_list("pk", "doses_in_series"))
@@ -85,7 +148,7 @@ def rollups_rebuild() -> dict:
         DoseDaily(day=row["day"], site_id=row["site_id"], vaccine_id=row["vaccine_id"],
                   dose_number=row["dose_number"], province_code=row["site__unit__province_code"],
                   district_code=row["site__unit__district_code"],
-                  completes_series=row["dose_number"] == series[row["vaccine_id"]], count=row["n"])
+                  completes_series=row["dose_number"] == series[row["vaccine_id"]], count=row["n"], folded=True)
         for row in doses.iterator()
     ], batch_size=5000)
     RegistrationCount.objects.all().delete()
@@ -93,7 +156,7 @@ def rollups_rebuild() -> dict:
                      .annotate(n=Count("pk")).order_by())
     RegistrationCount.objects.bulk_create([
         RegistrationCount(district_id=row["ward__parent_id"], province_code=row["ward__province_code"],
-                          status=row["status"], count=row["n"]) for row in registrations])
+                          status=row["status"], count=row["n"], folded=True) for row in registrations])
     ReactionDaily.objects.all().delete()
     reactions = (Reaction.objects.annotate(day=TruncDate("created_at", tzinfo=tz))
                  .values("day", "site__unit__parent_id", "site__unit__province_code", "severity", "serious")
@@ -101,6 +164,6 @@ def rollups_rebuild() -> dict:
     ReactionDaily.objects.bulk_create([
         ReactionDaily(day=row["day"], district_id=row["site__unit__parent_id"],
                       province_code=row["site__unit__province_code"], severity=row["severity"],
-                      serious=row["serious"], count=row["n"]) for row in reactions])
+                      serious=row["serious"], count=row["n"], folded=True) for row in reactions])
     return {"doses": DoseDaily.objects.count(), "registrations": RegistrationCount.objects.count(),
             "reactions": ReactionDaily.objects.count()}

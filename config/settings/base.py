@@ -209,3 +209,20 @@ TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
 # Password tries from one client address, over every account (stops one password sprayed over many numbers).
 PASSWORD_TRIES_PER_IP = env_int("PASSWORD_TRIES_PER_IP", 20)
 PASSWORD_TRIES_IP_WINDOW_SECONDS = env_int("PASSWORD_TRIES_IP_WINDOW_SECONDS", 15 * 60)
+
+# Hot paths (dose record, registration, sign-up). Rollup changes are INSERTed by each writer and summed into
+# one total per key by Celery beat every ROLLUP_FOLD_SECONDS, at most ROLLUP_FOLD_BATCH changes per transaction;
+# figures are exact either way. Passwords: Argon2id at OWASP's minimum (19 MiB, 2 passes, 1 lane); older
+# PBKDF2 hashes are upgraded at the next sign-in.
+ROLLUP_FOLD_SECONDS = env_int("ROLLUP_FOLD_SECONDS", 60)
+ROLLUP_FOLD_BATCH = env_int("ROLLUP_FOLD_BATCH", 10_000)
+CELERY_BEAT_SCHEDULE["rollups-fold"] = {"task": "reporting.tasks.rollups_fold", "schedule": float(ROLLUP_FOLD_SECONDS)}
+ARGON2_MEMORY_KIB = env_int("ARGON2_MEMORY_KIB", 19_456)
+ARGON2_TIME_COST = env_int("ARGON2_TIME_COST", 2)
+ARGON2_PARALLELISM = env_int("ARGON2_PARALLELISM", 1)
+PASSWORD_HASHERS = [
+    "citizens.hashers.Argon2idHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
+    "django.contrib.auth.hashers.ScryptPasswordHasher",
+]
