@@ -44,3 +44,38 @@ def form_errors_as_messages(request, form) -> None:
     for field, errors in form.errors.items():
         label = form.fields[field].label if field in form.fields else ""
         messages.error(request, f"{label}: {' '.join(errors)}" if label else " ".join(errors))
+
+
+class UncountedPage:
+    """One page of a list too long to count on every request (a province's million registrations): it fetches one
+    row more than it shows to know whether a next page exists. Rendered by partials/pagination_uncounted.html."""
+
+    def __init__(self, queryset, number: int, size: int):
+        rows = list(queryset[(number - 1) * size: number * size + 1])
+        self.object_list, self.number = rows[:size], number
+        self.has_next, self.has_previous = len(rows) > size, number > 1
+
+    def __iter__(self):
+        return iter(self.object_list)
+
+    def __len__(self) -> int:
+        return len(self.object_list)
+
+    def has_other_pages(self) -> bool:
+        return self.has_next or self.has_previous
+
+    @property
+    def next_page_number(self) -> int:
+        return self.number + 1
+
+    @property
+    def previous_page_number(self) -> int:
+        return self.number - 1
+
+
+def paginate_uncounted(request, queryset) -> UncountedPage:
+    """Like `paginate`, without counting the rows; page numbers past the end give an empty page."""
+    raw = request.GET.get("page", "1")
+    # An offset costs what it skips: deep pages are bounded (filters, not paging, find a row far down).
+    number = min(int(raw), settings.CONSOLE_MAX_PAGE) if raw.isdigit() and int(raw) > 0 else 1
+    return UncountedPage(queryset, number, settings.CONSOLE_PAGE_SIZE)

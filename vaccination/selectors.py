@@ -1,15 +1,19 @@
 """Reads for the vaccination console and pages, always scoped."""
 import datetime
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import CharField, Count, Exists, OuterRef, Q, QuerySet
+from django.db import connection
+from django.db.models import CharField, Exists, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Cast
 from django.utils import timezone
+from django.utils.formats import number_format
+from django.utils.translation import gettext as _
 
 from citizens.models import Person
 from citizens.selectors import people_for
-from registry.models import AuditEvent, StaffAssignment
+from registry.models import AdministrativeUnit, AuditEvent, StaffAssignment
 from registry.selectors import jurisdiction_of, scope
 
 from .models import Appointment, HelpRequest, Lot, Reaction, Registration, Session, StockBalance, StockMovement, Visit
@@ -19,12 +23,48 @@ def registration_list(*, user) -> QuerySet[Registration]:
     """Registrations where the person wants to be vaccinated, or the district they were allocated to."""
     qs = Registration.objects.select_related(
         "person", "priority_group", "ward__parent", "allocated_district", "organisation", "required_vaccine")
-    return scope(qs, user=user, unit=("ward", "allocated_district"))
+    # The row carries its ward's codes, so an area is one indexed equality on this table, not a join. Only the
+    # province allocates, within itself; a district also sees the people allocated to it from another district.
+    j = jurisdiction_of(user)
+    if j.role == StaffAssignment.Role.DISTRICT:
+        district = AdministrativeUnit.objects.filter(level=AdministrativeUnit.Level.DISTRICT, code=j.district_code)
+        return qs.filter(Q(district_code=j.district_code) | Q(allocated_district=Subquery(district.values("pk")[:1])))
+    return scope(qs, user=user, unit="")
 
 
-def registration_counts(qs: QuerySet[Registration]) -> dict[str, int]:
-    counts = dict(qs.order_by().values_list("status").annotate(n=Count("pk")))
-    return {status: counts.get(status, 0) for status in Registration.Status.values}
+# The order registrations are worked in: priority group, then first come (served by the queue indexes).
+QUEUE_ORDER = ("priority_number", "created_at", "pk")
+
+
+@dataclass(frozen=True)
+class Tally:
+    """A count that stops at a cap: past it, pages say "more than …" instead of counting a million rows."""
+    value: int
+    capped: bool = False
+
+    def __str__(self) -> str:
+        figure = number_format(self.value, force_grouping=True)
+        return _("more than %(count)s") % {"count": figure} if self.capped else figure
+
+
+def _tallies(querysets: list[QuerySet]) -> list[Tally]:
+    """Each queryset's rows counted up to REGISTRATION_COUNT_CAP, all in one query."""
+    cap = settings.REGISTRATION_COUNT_CAP
+    parts, params = [], []
+    for qs in querysets:
+        sql, part_params = qs.order_by().values("pk")[: cap + 1].query.sql_with_params()
+        parts.append(f"(SELECT COUNT(*) FROM ({sql}) AS capped)")
+        params.extend(part_params)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT " + ", ".join(parts), params)
+        row = cursor.fetchone()
+    return [Tally(min(n, cap), n > cap) for n in row]
+
+
+def registration_counts(qs: QuerySet[Registration], *, total: bool = False) -> dict[str, Tally]:
+    """Rows of `qs` in each state (and in all, under "" when `total`), each counted up to the cap."""
+    keys = list(Registration.Status.values) + ([""] if total else [])
+    return dict(zip(keys, _tallies([qs.filter(status=key) if key else qs for key in keys])))
 
 
 def registration_filter(qs: QuerySet[Registration], *, status="", priority_group=None, district=None, age_band="",
@@ -34,7 +74,7 @@ def registration_filter(qs: QuerySet[Registration], *, status="", priority_group
     if priority_group:
         qs = qs.filter(priority_group=priority_group)
     if district:
-        qs = qs.filter(Q(ward__parent=district) | Q(allocated_district=district))
+        qs = qs.filter(Q(district_code=district.code) | Q(allocated_district=district))
     if age_band:
         low, _sep, high = age_band.partition("-")
         today = timezone.localdate()
@@ -63,8 +103,7 @@ def waiting_list(*, user, on: datetime.date | None = None) -> QuerySet[Registrat
     on = on or timezone.localdate()
     qs = registration_list(user=user).filter(
         status__in=[Registration.Status.ALLOCATED, Registration.Status.NO_SHOW])
-    return qs.filter(Q(due_from__isnull=True) | Q(due_from__lte=on)).order_by(
-        "priority_group__number", "created_at", "pk")
+    return qs.filter(Q(due_from__isnull=True) | Q(due_from__lte=on)).order_by(*QUEUE_ORDER)
 
 
 def session_list(*, user) -> QuerySet[Session]:
@@ -102,6 +141,18 @@ def person_registrations(*, user, person_id: int):
 
 def appointment_for_citizen(*, user, appointment_id: int) -> Appointment | None:
     return Appointment.objects.filter(pk=appointment_id, registration__person__in=people_for(user)).first()
+
+
+def registration_to_cancel(*, user, registration_id: int) -> Registration | None:
+    """One of the citizen's people's registrations that is still in progress (so it can be withdrawn)."""
+    return Registration.objects.select_related("person").filter(
+        pk=registration_id, person__in=people_for(user), status__in=Registration.OPEN).first()
+
+
+def appointment_to_cancel(*, user, appointment_id: int) -> Appointment | None:
+    """One of the citizen's people's appointments that is still booked."""
+    return Appointment.objects.select_related("registration__person", "session__site").filter(
+        pk=appointment_id, registration__person__in=people_for(user), status=Appointment.Status.BOOKED).first()
 
 
 def staff_facility(user):

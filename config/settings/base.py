@@ -226,3 +226,10 @@ PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
     "django.contrib.auth.hashers.ScryptPasswordHasher",
 ]
+
+# List pages and load (G): counts on the registration queue stop at this many rows per state ("more than …")
+# instead of counting a province's million registrations on every page; uncounted lists go this many pages deep.
+REGISTRATION_COUNT_CAP = env_int("REGISTRATION_COUNT_CAP", 1000)
+CONSOLE_MAX_PAGE = env_int("CONSOLE_MAX_PAGE", 2000)
+# /bench/constant/ answers a constant (the HTTP benchmark's baseline) only when this is on; never in production.
+BENCH_ENDPOINTS = env_bool("BENCH_ENDPOINTS", False)

@@ -6,6 +6,8 @@ from django.utils.translation import gettext_lazy as _
 from citizens.models import Person
 from registry.models import AdministrativeUnit, Organisation, PriorityGroup, Vaccine
 
+from .fields import CopiedField
+
 
 class Registration(models.Model):
     """A person's wish to be vaccinated, followed through approval, allocation and scheduling.
@@ -66,6 +68,11 @@ class Registration(models.Model):
                                    related_name="+")
     created_at = models.DateTimeField(_("registered at"), auto_now_add=True, db_index=True)
     due_reminded_for = models.PositiveSmallIntegerField(null=True, blank=True)
+    # Copied from the ward and the priority group when the registration is made (neither changes afterwards), so
+    # the queues filter and sort on one index of this table alone, however many millions of rows it holds.
+    province_code = CopiedField(source="ward.province_code", editable=False)
+    district_code = CopiedField(source="ward.district_code", null=True, editable=False)
+    priority_number = CopiedField(source="priority_group.number", editable=False)
 
     class Meta:
         verbose_name = _("registration")
@@ -81,6 +88,14 @@ class Registration(models.Model):
         indexes = [
             models.Index(fields=["status", "ward"], name="registration_status_ward_idx"),
             models.Index(fields=["allocated_district", "status"], name="registration_district_idx"),
+            # The province's queue: its filter by state, in the order it is worked (priority, then first come).
+            models.Index(fields=["province_code", "status", "priority_number", "created_at", "id"],
+                         name="registration_province_queue"),
+            models.Index(fields=["status", "priority_number", "created_at", "id"], name="registration_queue"),
+            models.Index(fields=["district_code", "status"], name="registration_district_code"),
+            # A district's waiting list, in the order automatic scheduling takes people from it.
+            models.Index(fields=["allocated_district", "priority_number", "created_at", "id"],
+                         condition=Q(status__in=["allocated", "no_show"]), name="registration_waiting"),
         ]
         permissions = [
             ("approve_registration", "Can approve or reject registrations"),

@@ -5,14 +5,14 @@ import datetime
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import F, Q, Sum
+from django.db.models import F, Q, Subquery, Sum
 from django.http import Http404
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from citizens.services.messaging import Notice, notify_many
 from registry.audit import audit_record
-from registry.models import Facility
+from registry.models import AdministrativeUnit, Facility
 from registry.selectors import facility_list, jurisdiction_of
 from registry.text import ascii_fold
 
@@ -131,7 +131,7 @@ def session_schedule_auto(*, actor, session_id: int, allow_mix: bool = False, li
     """Fill a session from the district's waiting list: priority group order, then registration time,
     people whose next dose is due by the session date, the same vaccine for a series unless mixing is allowed."""
     _require_scheduler(actor)
-    session = session_list(user=actor).select_related("site").filter(pk=session_id).first()
+    session = session_list(user=actor).select_related("site__unit").filter(pk=session_id).first()
     if session is None:
         raise Http404
     free = _free_places(session)
@@ -139,8 +139,10 @@ def session_schedule_auto(*, actor, session_id: int, allow_mix: bool = False, li
         free = min(free, limit)
     if free <= 0:
         return 0
-    candidates = waiting_list(user=actor, on=session.date).filter(
-        allocated_district__code=session.site.unit.district_code, allocated_district__level="district")
+    district = AdministrativeUnit.objects.filter(level=AdministrativeUnit.Level.DISTRICT,
+                                                 code=session.site.unit.district_code).values("pk")[:1]
+    # On the district's own id (not a join on its code) the waiting-list index serves the order and the limit.
+    candidates = waiting_list(user=actor, on=session.date).filter(allocated_district=Subquery(district))
     if not allow_mix:
         candidates = candidates.filter(Q(required_vaccine__isnull=True) | Q(required_vaccine=session.vaccine_id))
     chosen = list(

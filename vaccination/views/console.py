@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from registry.console import console_view, form_errors_as_messages, paginate
+from registry.console import console_view, form_errors_as_messages, paginate, paginate_uncounted
 from registry.models import AdministrativeUnit, Facility
 from registry.selectors import facility_list, organisation_list, unit_list
 
@@ -16,8 +16,8 @@ from ..forms import (
 )
 from ..models import Appointment, Lot
 from ..selectors import (
-    balance_list, expiry_warning_date, lots_usable, movement_list, registration_counts, registration_filter,
-    registration_list, session_list, staff_facility, waiting_list,
+    QUEUE_ORDER, balance_list, expiry_warning_date, lots_usable, movement_list, registration_counts,
+    registration_filter, registration_list, session_list, staff_facility, waiting_list,
 )
 from ..services.registrations import registrations_allocate, registrations_approve, registrations_reject
 from ..services.sessions import appointment_book, appointment_no_show, session_create, session_schedule_auto
@@ -47,13 +47,15 @@ def registration_list_view(request):
     if "status" not in data:
         data["status"] = "submitted"
     form, rows, filters = _filtered(request, data)
-    counts = registration_counts(registration_filter(rows, **{**filters, "status": ""}))
-    matching = registration_filter(rows, **filters).order_by("priority_group__number", "created_at", "pk")
-    page = paginate(request, matching)
+    status = filters.get("status") or ""
+    counts = registration_counts(registration_filter(rows, **{**filters, "status": ""}), total=not status)
+    matching = registration_filter(rows, **filters).order_by(*QUEUE_ORDER)
+    page = paginate_uncounted(request, matching)
     query = data.copy()
     query.pop("page", None)
     return render(request, "vaccination/console/registration_list.html", {
         "form": form, "page": page, "counts": counts, "statuses": form.fields["status"].choices[1:],
+        "matching": counts[status],
         "query_string": query.urlencode(), "reject_form": RejectForm(),
         "allocate_form": AllocateForm(districts=_districts(request.user), prefix="allocate"),
     })
