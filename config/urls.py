@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 from django_otp.admin import OTPAdminSite
 
-from .views import health_view
+from .views import bench_constant_view, health_view
 
 
 
@@ -27,4 +27,5 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("health/", health_view, name="health"),
+    path("bench/constant/", bench_constant_view, name="bench_constant"),
 ]

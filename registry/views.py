@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login, logout
 from django.core.exceptions import ValidationError
@@ -27,6 +28,7 @@ def login_view(request):
         result = staff_authenticate(request, **form.cleaned_data, ip=client_ip(request))
         if result.user is not None:
             login(request, result.user, backend="django.contrib.auth.backends.ModelBackend")
+            request.session.set_expiry(settings.STAFF_SESSION_SECONDS)
             return redirect(_next_url(request))
         if result.locked:
             until = formats.time_format(timezone.localtime(result.locked.until), "H:i")

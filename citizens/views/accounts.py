@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login, logout
 from django.core.exceptions import ValidationError
@@ -50,6 +51,7 @@ def signup_verify_view(request):
         else:
             del request.session["signup_user_id"]
             login(request, user, backend=PHONE_BACKEND)
+            request.session.set_expiry(settings.CITIZEN_SESSION_SECONDS)
             messages.success(request, _("Your account is ready. Welcome to your electronic health book."))
             return redirect("citizens:book")
     return render(request, "citizens/code_verify.html", {
@@ -86,6 +88,7 @@ def signin_view(request):
             form_error(form, error)
         else:
             login(request, user, backend=PHONE_BACKEND)
+            request.session.set_expiry(settings.CITIZEN_SESSION_SECONDS)
             return redirect(safe_next(request, reverse("citizens:book")))
     return render(request, "citizens/signin.html", {"form": form, "next": safe_next(request, "")})
 

@@ -104,7 +104,8 @@ CSRF_COOKIE_HTTPONLY = False
 
 # Celery: with REDIS_URL tasks go to Redis for a worker; without it they run in-process.
 REDIS_URL = env_str("REDIS_URL")
-CELERY_BROKER_URL = REDIS_URL or "memory://"
+# The in-process broker is named with a host: kombu logs "No hostname was supplied" for a bare memory://.
+CELERY_BROKER_URL = REDIS_URL or "memory://localhost/"
 CELERY_RESULT_BACKEND = REDIS_URL or "cache+memory://"
 CELERY_TASK_ALWAYS_EAGER = REDIS_URL is None
 CELERY_TASK_EAGER_PROPAGATES = True
@@ -233,3 +234,30 @@ REGISTRATION_COUNT_CAP = env_int("REGISTRATION_COUNT_CAP", 1000)
 CONSOLE_MAX_PAGE = env_int("CONSOLE_MAX_PAGE", 2000)
 # /bench/constant/ answers a constant (the HTTP benchmark's baseline) only when this is on; never in production.
 BENCH_ENDPOINTS = env_bool("BENCH_ENDPOINTS", False)
+
+# Security headers, the same in every environment so that the tests and the browser journeys run under them.
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+# Content-Security-Policy (django-csp): scripts and styles only from our own static files, never inline, so an
+# injected <script>, on…= handler or style= attribute does nothing. QR codes and charts are server-drawn SVG markup.
+INSTALLED_APPS += ["csp"]
+MIDDLEWARE.insert(MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1, "csp.middleware.CSPMiddleware")
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'none'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    },
+}
+# Sessions: staff (console, /admin/) sign in for a working day; citizens keep their health book open on their own
+# phone for longer. A session started any other way gets SESSION_COOKIE_AGE, which defaults to the staff length.
+STAFF_SESSION_SECONDS = env_int("STAFF_SESSION_SECONDS", 8 * 3600)
+CITIZEN_SESSION_SECONDS = env_int("CITIZEN_SESSION_SECONDS", 30 * 24 * 3600)
+SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", STAFF_SESSION_SECONDS)

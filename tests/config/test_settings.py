@@ -32,7 +32,7 @@ def test_production_starts_with_a_real_secret_key():
 def test_without_redis_tasks_run_in_process():
     result = _run(SETUP + "from config.celery import app; print(app.conf.task_always_eager, app.conf.broker_url)",
                   DJANGO_SETTINGS_MODULE="config.settings.local")
-    assert result.stdout.split() == ["True", "memory://"], result.stderr
+    assert result.stdout.split() == ["True", "memory://localhost/"], result.stderr
 
 
 def test_with_redis_tasks_go_to_redis():

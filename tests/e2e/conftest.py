@@ -22,14 +22,59 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(pytest.mark.skip(reason=f"Chromium not found at {CHROMIUM}; .ci/run installs Debian's chromium"))
 
 
+# Content-Security-Policy refusals seen by any page of the running journey ("Refused to execute inline script…",
+# "Refused to apply inline style…"). The portal runs under its real policy in the tests; a journey that the policy
+# breaks fails even when its own assertions happen to pass.
+_CSP_REFUSALS: list[str] = []
+# Chromium also logs a refusal to the console, but an event raised in the page is harder to miss.
+_REPORT_REFUSALS = """
+document.addEventListener("securitypolicyviolation", function (event) {
+  console.error("Refused by Content Security Policy: " + event.effectiveDirective + " " + (event.blockedURI || "inline")
+                + " at " + event.sourceFile + ":" + event.lineNumber);
+});
+"""
+
+
+def _watch_for_refusals(context) -> None:
+    def on_console(message):
+        if message.type == "error" and "Content Security Policy" in message.text:
+            _CSP_REFUSALS.append(f"{message.text} ({message.location.get('url', '')})")
+
+    context.add_init_script(_REPORT_REFUSALS)
+    context.on("console", on_console)
+
+
 @pytest.fixture(scope="session")
 def browser():
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS, headless=True)
+        new_context = browser.new_context
+
+        def new_watched_context(*args, **kwargs):
+            context = new_context(*args, **kwargs)
+            _watch_for_refusals(context)
+            return context
+
+        def new_watched_page(*args, **kwargs):
+            return new_watched_context(*args, **kwargs).new_page()
+
+        # Journeys that open their own contexts (two people at once) are watched too.
+        browser.new_context = new_watched_context
+        browser.new_page = new_watched_page
         yield browser
         browser.close()
+
+
+@pytest.fixture(autouse=True)
+def csp_refusals():
+    """Fails the journey on any Content-Security-Policy refusal; a test that provokes one on purpose empties it."""
+    _CSP_REFUSALS.clear()
+    yield _CSP_REFUSALS
+    refusals, _CSP_REFUSALS[:] = list(_CSP_REFUSALS), []
+    if refusals:
+        pytest.fail("The Content-Security-Policy blocked part of a page:\n" + "\n".join(dict.fromkeys(refusals)))
 
 
 @pytest.fixture
