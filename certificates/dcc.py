@@ -1,15 +1,19 @@
 """EU Digital COVID Certificate encoding and verification: CWT in COSE_Sign1, zlib, Base45, "HC1:".
 
-Kept free of Django models so it can verify anyone's certificates against any trust list.
+Kept free of Django models so it can verify anyone's certificates against any trust list. Everything in a
+message is hostile until its signature holds: before that only the COSE structure and the two header fields
+needed to pick a key (kid, alg) are read, each checked for its type; the claims are decoded afterwards.
 """
 import base64
 import datetime
+import functools
 import hashlib
+import math
 import zlib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
-import base45
 import cbor2
 from cryptography import x509
 from cryptography.exceptions import InvalidSignature
@@ -17,13 +21,20 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa
 from cryptography.hazmat.primitives.asymmetric.utils import decode_dss_signature, encode_dss_signature
 
+from .b45 import b45decode, b45encode
+
 PREFIX = "HC1:"
 MAX_QR_CHARS = 8000  # far above any real certificate (about 600); refuses huge inputs before decoding
+MAX_INFLATED_BYTES = 64 * 1024
+MAX_CBOR_DEPTH = 16  # a certificate nests five deep (claims → hcert → v → entry)
+LATEST_NUMERIC_DATE = 253402300799  # 9999-12-31T23:59:59Z, the last second a datetime can hold
 ES256, PS256 = -7, -37
 ALG_NAMES = {ES256: "ES256", PS256: "PS256"}
 CWT_ISS, CWT_EXP, CWT_IAT, CWT_HCERT = 1, 4, 6, -260
 COSE_ALG, COSE_KID = 1, 4
 TAG_SIGN1, TAG_CWT = 18, 61
+_ECDSA_SHA256 = ec.ECDSA(hashes.SHA256())
+VACCINATION_FIELDS = ("dn", "sd", "dt", "mp", "ma", "vp", "co", "is", "ci")
 
 
 class Status:
@@ -47,15 +58,24 @@ class TrustedKey:
     certificate_der: bytes
     alg: str = "ES256"
 
-    def public_key(self):
-        return x509.load_der_x509_certificate(self.certificate_der).public_key()
-
-    def validity(self) -> tuple[datetime.datetime | None, datetime.datetime | None]:
+    @functools.cached_property
+    def _parsed(self) -> tuple:
+        """(public key, not before, not after, is a P-256 key), read once per key rather than once per check."""
         try:
             cert = x509.load_der_x509_certificate(self.certificate_der)
-            return cert.not_valid_before_utc, cert.not_valid_after_utc
-        except ValueError:
-            return None, None
+            key = cert.public_key()
+            p256 = isinstance(key, ec.EllipticCurvePublicKey) and key.curve.name == "secp256r1"
+            return key, cert.not_valid_before_utc, cert.not_valid_after_utc, p256
+        except (ValueError, TypeError):
+            return None, None, None, False
+
+    def public_key(self):
+        if self._parsed[0] is None:
+            raise ValueError("the trusted certificate cannot be read")
+        return self._parsed[0]
+
+    def validity(self) -> tuple[datetime.datetime | None, datetime.datetime | None]:
+        return self._parsed[1], self._parsed[2]
 
     def as_json(self) -> dict:
         return {"kid": base64.b64encode(self.kid).decode(), "alg": self.alg,
@@ -63,12 +83,18 @@ class TrustedKey:
 
 
 def trust_list_load(data: Mapping) -> dict[bytes, list[TrustedKey]]:
-    """{"keys": [{"kid": base64, "alg": ..., "certificate": base64 DER}]} → keys by kid."""
+    """{"keys": [{"kid": base64, "alg": ..., "certificate": base64 DER}]} → keys by kid. Raises ValueError."""
+    if not isinstance(data, Mapping) or not isinstance(data.get("keys", []), list):
+        raise ValueError('a trust list is {"keys": [{"kid", "alg", "certificate"}]}')
     keys: dict[bytes, list[TrustedKey]] = {}
-    for entry in data.get("keys", []):
-        der = base64.b64decode(entry["certificate"])
-        kid = base64.b64decode(entry["kid"]) if entry.get("kid") else kid_for(der)
-        keys.setdefault(kid, []).append(TrustedKey(kid=kid, certificate_der=der, alg=entry.get("alg", "ES256")))
+    for number, entry in enumerate(data.get("keys", []), start=1):
+        try:
+            der = base64.b64decode(entry["certificate"], validate=True)
+            kid = base64.b64decode(entry["kid"], validate=True) if entry.get("kid") else kid_for(der)
+            alg = str(entry.get("alg", "ES256"))
+        except (KeyError, TypeError, AttributeError, ValueError) as error:
+            raise ValueError(f"key {number}: {error or 'certificate missing'}") from error
+        keys.setdefault(kid, []).append(TrustedKey(kid=kid, certificate_der=der, alg=alg))
     return keys
 
 
@@ -82,10 +108,113 @@ def sign(*, hcert: dict, private_key: ec.EllipticCurvePrivateKey, certificate_de
     protected = cbor2.dumps({COSE_ALG: ES256, COSE_KID: kid_for(certificate_der)})
     payload = cbor2.dumps(claims)
     to_sign = cbor2.dumps(["Signature1", protected, b"", payload])
-    r, s = decode_dss_signature(private_key.sign(to_sign, ec.ECDSA(hashes.SHA256())))
+    r, s = decode_dss_signature(private_key.sign(to_sign, _ECDSA_SHA256))
     signature = r.to_bytes(32, "big") + s.to_bytes(32, "big")
     cose = cbor2.dumps(cbor2.CBORTag(TAG_SIGN1, [protected, {}, payload, signature]))
-    return PREFIX + base45.b45encode(zlib.compress(cose, 9)).decode("ascii")
+    return PREFIX + b45encode(zlib.compress(cose, 9))
+
+
+# ---------------------------------------------------------------- reading
+
+def _refuse(decoder):
+    raise cbor2.CBORDecodeError("this CBOR tag is not accepted in a certificate")
+
+
+# Shared references can build a value that contains itself; regular expressions and MIME messages have no
+# place in a certificate and cost work to build.
+_REFUSED_TAGS = {tag: _refuse for tag in (28, 29, 35, 36, 256, 25)}
+
+
+def _cbor(data: bytes, what: str):
+    try:
+        return cbor2.loads(data, max_depth=MAX_CBOR_DEPTH, semantic_decoders=_REFUSED_TAGS)
+    except Exception as error:  # noqa: BLE001 - cbor2 raises several kinds on garbage
+        raise ValueError(f"{what} is not valid CBOR") from error
+
+
+def _plain(value, depth: int = 0):
+    """A decoded value as JSON types only: no NaN, no bytes or sets, text keys; anything else becomes None.
+
+    Text, the bulk of a certificate, is passed through without a call (this runs on every verification)."""
+    kind = type(value)
+    if kind is str or kind is bool or value is None:
+        return value
+    if kind is int:
+        return value if -(2 ** 53) <= value <= 2 ** 53 else None
+    if depth > MAX_CBOR_DEPTH:
+        raise ValueError("nested too deep")
+    depth += 1
+    if kind is dict or isinstance(value, Mapping):
+        return {(key if type(key) is str else str(_plain(key, depth))):
+                (item if type(item) is str else _plain(item, depth)) for key, item in value.items()}
+    if kind is list or isinstance(value, (tuple, set, frozenset)):
+        return [item if type(item) is str else _plain(item, depth) for item in value]
+    if kind is float:
+        return value if math.isfinite(value) else None
+    if isinstance(value, (datetime.datetime, datetime.date)):
+        return value.isoformat()  # cbor2 decodes date tags (0, 1, 100, 1004) to dates
+    if isinstance(value, (bytes, bytearray)):
+        return base64.b64encode(value).decode()
+    return None
+
+
+def _numeric_date(claims: Mapping, key: int, name: str) -> datetime.datetime | None:
+    """A CWT NumericDate claim, or None when absent; ValueError for anything a clock cannot hold."""
+    value = claims.get(key)
+    if value is None:
+        return None
+    if isinstance(value, datetime.datetime):
+        return value if value.tzinfo else value.replace(tzinfo=datetime.UTC)
+    if type(value) not in (int, float) or not math.isfinite(value) or not 0 <= value <= LATEST_NUMERIC_DATE:
+        raise ValueError(f"{name} is not a time")
+    return datetime.datetime.fromtimestamp(value, tz=datetime.UTC)
+
+
+class Message(NamedTuple):
+    """A COSE_Sign1 whose structure was checked; `payload` is still unread bytes."""
+    protected: Mapping
+    unprotected: Mapping
+    payload: bytes
+    signature: bytes
+    protected_bytes: bytes
+
+
+def decode(qr: str) -> Message:
+    """HC1 text → the COSE_Sign1 parts, structure checked, claims not read. Raises ValueError."""
+    if not isinstance(qr, str) or len(qr) > MAX_QR_CHARS:
+        raise ValueError("input too long")
+    text = qr.strip()
+    if not text.startswith(PREFIX):
+        raise ValueError("missing HC1: prefix")
+    try:
+        compressed = b45decode(text[len(PREFIX):])
+    except ValueError as error:
+        raise ValueError(f"not Base45: {error}") from error
+    raw = compressed
+    if compressed[:1] == b"\x78":
+        inflater = zlib.decompressobj()
+        try:
+            raw = inflater.decompress(compressed, MAX_INFLATED_BYTES)
+        except zlib.error as error:
+            raise ValueError("not zlib") from error
+        if inflater.unconsumed_tail:
+            raise ValueError(f"inflates to more than {MAX_INFLATED_BYTES} bytes")
+        if not inflater.eof:
+            raise ValueError("zlib data cut short")
+    message = _cbor(raw, "the message")
+    while isinstance(message, cbor2.CBORTag):
+        if message.tag not in (TAG_SIGN1, TAG_CWT):
+            raise ValueError(f"unexpected CBOR tag {message.tag}")
+        message = message.value
+    if not isinstance(message, (list, tuple)) or len(message) != 4:
+        raise ValueError("not a COSE_Sign1 structure")
+    protected_bytes, unprotected, payload, signature = message
+    if not all(isinstance(part, bytes) for part in (protected_bytes, payload, signature)):
+        raise ValueError("not a COSE_Sign1 structure")
+    protected = _cbor(protected_bytes, "the protected header") if protected_bytes else {}
+    if not isinstance(protected, Mapping) or not isinstance(unprotected, Mapping):
+        raise ValueError("bad COSE headers")
+    return Message(protected, unprotected, payload, signature, protected_bytes)
 
 
 # ---------------------------------------------------------------- verification
@@ -104,18 +233,17 @@ class Verification:
     def valid(self) -> bool:
         return self.status == Status.VALID
 
+    def vaccinations(self) -> list[dict]:
+        entries = self.hcert.get("v")
+        return [entry for entry in entries if isinstance(entry, dict)] if isinstance(entries, list) else []
+
     def as_json(self) -> dict:
         answer = {"status": self.status, "valid": self.valid}
         if self.reason:
             answer["reason"] = self.reason
         if self.hcert and self.status in (Status.VALID, Status.EXPIRED, Status.REVOKED, Status.NOT_YET_VALID):
-            names = self.hcert.get("nam", {})
-            answer["holder"] = {"name": " ".join(filter(None, [names.get("fn"), names.get("gn")])),
-                                "standardised_name": "<<".join(filter(None, [names.get("fnt"), names.get("gnt")])),
-                                "date_of_birth": self.hcert.get("dob")}
-            answer["vaccinations"] = [
-                {key: v.get(key) for key in ("dn", "sd", "dt", "mp", "ma", "vp", "co", "is", "ci")}
-                for v in (self.hcert.get("v") or []) if isinstance(v, dict)]
+            answer["holder"] = _holder(self.hcert)
+            answer["vaccinations"] = [{key: v.get(key) for key in VACCINATION_FIELDS} for v in self.vaccinations()]
         if self.issuer:
             answer["issuer"] = self.issuer
         if self.expires_at:
@@ -125,64 +253,22 @@ class Verification:
         return answer
 
 
-def _plain(value):
-    """cbor2 6 gives tuples and frozendicts, and may decode date tags to dates: back to JSON types."""
-    if isinstance(value, Mapping):
-        return {(_plain(k) if not isinstance(k, (str, int)) else k): _plain(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [_plain(v) for v in value]
-    if isinstance(value, (datetime.datetime, datetime.date)):
-        return value.isoformat()
-    return value
-
-
-def decode(qr: str):
-    """HC1 text → (protected header, unprotected header, payload bytes, signature, protected bytes). Raises ValueError."""
-    if not isinstance(qr, str) or len(qr) > MAX_QR_CHARS:
-        raise ValueError("input too long")
-    text = qr.strip()
-    if not text.startswith(PREFIX):
-        raise ValueError("missing HC1: prefix")
-    try:
-        compressed = base45.b45decode(text[len(PREFIX):])
-    except (ValueError, KeyError, IndexError) as error:
-        raise ValueError("not Base45") from error
-    try:
-        raw = zlib.decompressobj().decompress(compressed, 64 * 1024) if compressed[:1] == b"\x78" else compressed
-    except zlib.error as error:
-        raise ValueError("not zlib") from error
-    try:
-        message = cbor2.loads(raw)
-    except Exception as error:  # noqa: BLE001 - cbor2 raises several kinds on garbage
-        raise ValueError("not CBOR") from error
-    while isinstance(message, cbor2.CBORTag):
-        if message.tag not in (TAG_SIGN1, TAG_CWT):
-            raise ValueError(f"unexpected CBOR tag {message.tag}")
-        message = message.value
-    if not isinstance(message, (list, tuple)) or len(message) != 4:
-        raise ValueError("not a COSE_Sign1 structure")
-    protected_bytes, unprotected, payload, signature = message
-    if not isinstance(protected_bytes, bytes) or not isinstance(payload, bytes) or not isinstance(signature, bytes):
-        raise ValueError("not a COSE_Sign1 structure")
-    protected = cbor2.loads(protected_bytes) if protected_bytes else {}
-    if not isinstance(protected, Mapping) or not isinstance(unprotected, Mapping):
-        raise ValueError("bad COSE headers")
-    return protected, unprotected, payload, signature, protected_bytes
+def _holder(hcert: dict) -> dict:
+    names = hcert.get("nam") if isinstance(hcert.get("nam"), dict) else {}
+    parts = lambda *keys: [names[k] for k in keys if isinstance(names.get(k), str) and names[k]]  # noqa: E731
+    dob = hcert.get("dob")
+    return {"name": " ".join(parts("fn", "gn")), "standardised_name": "<<".join(parts("fnt", "gnt")),
+            "date_of_birth": dob if isinstance(dob, str) else None}
 
 
 def _check_signature(key: TrustedKey, alg: int, to_sign: bytes, signature: bytes) -> bool:
-    try:
-        public_key = key.public_key()
-    except ValueError:
-        return False
+    public_key, _not_before, _not_after, p256 = key._parsed
     try:
         if alg == ES256:
-            if not isinstance(public_key, ec.EllipticCurvePublicKey) or public_key.curve.name != "secp256r1":
+            if not p256 or len(signature) != 64:
                 return False  # ES256 means P-256: another curve is refused
-            if len(signature) != 64:
-                return False
             der = encode_dss_signature(int.from_bytes(signature[:32], "big"), int.from_bytes(signature[32:], "big"))
-            public_key.verify(der, to_sign, ec.ECDSA(hashes.SHA256()))
+            public_key.verify(der, to_sign, _ECDSA_SHA256)
             return True
         if alg == PS256:
             if not isinstance(public_key, rsa.RSAPublicKey):
@@ -190,43 +276,55 @@ def _check_signature(key: TrustedKey, alg: int, to_sign: bytes, signature: bytes
             public_key.verify(signature, to_sign, padding.PSS(mgf=padding.MGF1(hashes.SHA256()), salt_length=32),
                               hashes.SHA256())
             return True
-    except InvalidSignature:
+    except (InvalidSignature, ValueError):
         return False
     return False
 
 
+def _read_claims(payload: bytes, result: Verification) -> None:
+    """Fill `result` from a payload whose signature holds. Raises ValueError."""
+    claims = _cbor(payload, "the payload")
+    if not isinstance(claims, Mapping):
+        raise ValueError("payload is not a CWT")
+    container = claims.get(CWT_HCERT)
+    hcert = container.get(1) if isinstance(container, Mapping) else None
+    if not isinstance(hcert, Mapping):
+        raise ValueError("no health certificate in the payload")
+    result.issued_at = _numeric_date(claims, CWT_IAT, "iat")
+    result.expires_at = _numeric_date(claims, CWT_EXP, "exp")
+    result.issuer = claims.get(CWT_ISS) if isinstance(claims.get(CWT_ISS), str) else ""
+    result.hcert = _plain(hcert)
+
+
 def verify(qr: str, *, trust: Mapping[bytes, list[TrustedKey]], at: datetime.datetime,
            revoked: callable = None) -> Verification:
-    """Decode, check the signature against the trust list, then the validity at `at`, then revocation."""
+    """Decode, check the signature against the trust list, then read the claims, the validity at `at`, and
+    revocation. Never raises on any input: a hostile text gets a status like any other."""
     try:
-        protected, unprotected, payload, signature, protected_bytes = decode(qr)
-        claims = cbor2.loads(payload)
-        if not isinstance(claims, Mapping):
-            raise ValueError("payload is not a CWT")
-        hcert = _plain(claims.get(CWT_HCERT, {}).get(1))
-        if not isinstance(hcert, dict):
-            raise ValueError("no health certificate in the payload")
-    except (ValueError, TypeError, AttributeError, cbor2.CBORDecodeError) as error:
+        message = decode(qr)
+    except ValueError as error:
         return Verification(Status.MALFORMED, reason=str(error))
-    kid = protected.get(COSE_KID) or unprotected.get(COSE_KID) or b""
-    alg = protected.get(COSE_ALG, unprotected.get(COSE_ALG))
-    result = Verification(Status.MALFORMED, kid=base64.b64encode(kid).decode() if isinstance(kid, bytes) else "",
-                          issuer=str(claims.get(CWT_ISS, "")), hcert=hcert)
-    for name, claim in (("issued_at", CWT_IAT), ("expires_at", CWT_EXP)):
-        if isinstance(claims.get(claim), (int, float)):
-            setattr(result, name, datetime.datetime.fromtimestamp(claims[claim], tz=datetime.UTC))
-    if alg not in ALG_NAMES:
-        result.reason = f"unsupported algorithm {alg}"
+    kid = message.protected.get(COSE_KID) or message.unprotected.get(COSE_KID) or b""
+    alg = message.protected.get(COSE_ALG, message.unprotected.get(COSE_ALG))
+    if not isinstance(kid, bytes):
+        return Verification(Status.MALFORMED, reason="kid is not a byte string")
+    result = Verification(Status.MALFORMED, kid=base64.b64encode(kid).decode())
+    if type(alg) is not int or alg not in ALG_NAMES:
+        result.reason = "unsupported algorithm"
         return result
-    candidates = trust.get(kid, []) if isinstance(kid, bytes) else []
+    candidates = trust.get(kid, [])
     if not candidates:
         result.status, result.reason = Status.UNKNOWN_KEY, "no trusted key with this kid"
         return result
-    to_sign = cbor2.dumps(["Signature1", protected_bytes, b"", payload])
-    key = next((k for k in candidates if _check_signature(k, alg, to_sign, signature)), None)
+    to_sign = cbor2.dumps(["Signature1", message.protected_bytes, b"", message.payload])
+    key = next((k for k in candidates if _check_signature(k, alg, to_sign, message.signature)), None)
     if key is None:
         result.status, result.reason = Status.INVALID_SIGNATURE, "the signature does not match"
         return result
+    try:
+        _read_claims(message.payload, result)
+    except ValueError as error:
+        return Verification(Status.MALFORMED, reason=f"signed, but {error}", kid=result.kid)
     if result.expires_at is not None and at > result.expires_at:
         result.status, result.reason = Status.EXPIRED, "the certificate has expired"
         return result
@@ -237,8 +335,8 @@ def verify(qr: str, *, trust: Mapping[bytes, list[TrustedKey]], at: datetime.dat
     if result.issued_at is not None and at < result.issued_at - datetime.timedelta(minutes=5):
         result.status, result.reason = Status.NOT_YET_VALID, "issued after the time of the check"
         return result
-    unique_ids = [v.get("ci") for v in (hcert.get("v") or []) if isinstance(v, dict)]
-    if revoked is not None and any(revoked(ci) for ci in unique_ids if ci):
+    unique_ids = [v.get("ci") for v in result.vaccinations()]
+    if revoked is not None and any(revoked(ci) for ci in unique_ids if isinstance(ci, str) and ci):
         result.status, result.reason = Status.REVOKED, "the certificate was revoked by its issuer"
         return result
     result.status = Status.VALID

@@ -70,15 +70,33 @@ def signer() -> Signer:
 
 def signer_cache_clear() -> None:
     _signer.cache_clear()
+    _trusted.cache_clear()
 
 
-def trusted_keys() -> list[TrustedKey]:
-    """The active signer and every older signer certificate still to be trusted (CERT_TRUSTED_CERT_FILES)."""
-    keys = [TrustedKey(kid=signer().kid, certificate_der=signer().certificate_der)]
-    for path in settings.CERT_TRUSTED_CERT_FILES:
+@lru_cache(maxsize=1)
+def _trusted(key_file: str, cert_file: str, trusted_files: tuple[str, ...]) -> tuple[TrustedKey, ...]:
+    active = _signer(key_file, cert_file)
+    keys = [TrustedKey(kid=active.kid, certificate_der=active.certificate_der)]
+    for path in trusted_files:
         der = x509.load_pem_x509_certificate(Path(path).read_bytes()).public_bytes(serialization.Encoding.DER)
         if all(k.certificate_der != der for k in keys):
             keys.append(TrustedKey(kid=kid_for(der), certificate_der=der))
+    return tuple(keys)
+
+
+def trusted_keys() -> list[TrustedKey]:
+    """The active signer and every older signer certificate still to be trusted (CERT_TRUSTED_CERT_FILES).
+
+    Read once per process (the same objects each time, so each key's parsed public key is kept too)."""
+    return list(_trusted(settings.CERT_SIGNING_KEY_FILE, settings.CERT_SIGNING_CERT_FILE,
+                         tuple(settings.CERT_TRUSTED_CERT_FILES)))
+
+
+def trust_by_kid() -> dict[bytes, list[TrustedKey]]:
+    """This platform's trusted keys by key id, as `dcc.verify` takes them."""
+    keys: dict[bytes, list[TrustedKey]] = {}
+    for key in trusted_keys():
+        keys.setdefault(key.kid, []).append(key)
     return keys
 
 

@@ -1,27 +1,31 @@
-import datetime
 import json
 from io import BytesIO
 
 from django import forms
-from django.http import Http404, HttpResponse, JsonResponse
+from django.conf import settings
 from django.contrib import messages
+from django.core.exceptions import RequestDataTooBig
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import cache_control
-from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_POST
 
 from citizens.views.common import citizen_required
 from registry.console import console_view
+from registry.http import client_ip, too_many_requests
+from registry.throttle import throttle_hit
 
 from . import dcc
-from .keys import trust_list, trusted_keys
+from .keys import trust_list
 from .pdf import certificate_pdf, qr_png
 from .selectors import person_certificate
-from .services import certificates_revoke_for_lot, is_revoked
+from .services import certificates_revoke_for_lot
+from .verification import photo_check, photo_read, verification_display, verify_text
 
-MAX_PHOTO_BYTES = 5 * 1024 * 1024
 STATUS_LABELS = {
     dcc.Status.VALID: gettext_lazy("Valid"),
     dcc.Status.MALFORMED: gettext_lazy("Not a certificate QR code (unreadable)"),
@@ -36,72 +40,91 @@ STATUS_LABELS = {
 class VerifyForm(forms.Form):
     qr = forms.CharField(label=gettext_lazy("Text of the QR code (starts with HC1:)"), required=False,
                          max_length=dcc.MAX_QR_CHARS, widget=forms.Textarea(attrs={"rows": 4}))
-    photo = forms.ImageField(label=gettext_lazy("Or a photo of the QR code"), required=False)
+    # A plain file field: the photo is opened once, by photo_check, which reads only its header.
+    photo = forms.FileField(label=gettext_lazy("Or a photo of the QR code"), required=False,
+                            widget=forms.ClearableFileInput(attrs={"accept": "image/*"}))
 
     def clean_photo(self):
         photo = self.cleaned_data.get("photo")
-        if photo and photo.size > MAX_PHOTO_BYTES:
-            raise forms.ValidationError(_("The photo is larger than 5 MB."))
+        if photo:
+            photo_check(photo)
         return photo
 
 
-def _trust() -> dict:
-    keys = {}
-    for key in trusted_keys():
-        keys.setdefault(key.kid, []).append(key)
-    return keys
+def _over_the_limit(request):
+    """Count one check against the client's address, before any of its work; the refusal once over the limit."""
+    hit = throttle_hit(f"verify:ip:{client_ip(request) or 'unknown'}", limit=settings.VERIFY_PER_IP,
+                       window_seconds=settings.VERIFY_IP_WINDOW_SECONDS)
+    return None if hit.allowed else hit
 
 
-def verify_text(qr: str) -> dcc.Verification:
-    return dcc.verify(qr, trust=_trust(), at=datetime.datetime.now(datetime.UTC), revoked=is_revoked)
-
-
-def _read_photo(photo) -> str:
-    import zxingcpp
-    from PIL import Image
-
+def _body_too_large(request) -> bool:
+    """Judged from Content-Length, before a byte of the body is read (Django reads none without it)."""
     try:
-        image = Image.open(photo)
-        image.load()
-    except Exception:  # noqa: BLE001 - anything unreadable is "not a QR photo"
-        return ""
-    results = zxingcpp.read_barcodes(image.convert("L"))
-    return next((r.text for r in results if r.text.startswith(dcc.PREFIX)), results[0].text if results else "")
+        return int(request.META.get("CONTENT_LENGTH") or 0) > settings.VERIFY_MAX_BODY_BYTES
+    except ValueError:
+        return False
 
 
-def verify_page(request):
+@csrf_protect
+def _verify_form(request):
     form = VerifyForm(request.POST or None, request.FILES or None)
     result = None
     if request.method == "POST" and form.is_valid():
         qr = form.cleaned_data["qr"].strip()
         if not qr and form.cleaned_data.get("photo"):
-            qr = _read_photo(form.cleaned_data["photo"])
+            qr = photo_read(form.cleaned_data["photo"])
         if not qr:
             form.add_error(None, _("Paste the text of the QR code or choose a photo in which it can be read."))
         else:
             result = verify_text(qr)
     return render(request, "certificates/verify.html", {
-        "form": form, "result": result.as_json() if result else None,
+        "form": form, "result": verification_display(result) if result else None,
         "label": STATUS_LABELS.get(result.status) if result else "",
     })
+
+
+@csrf_exempt  # the token is checked by _verify_form, once the limits have passed: checking it reads the body
+def verify_page(request):
+    if request.method == "POST":
+        if hit := _over_the_limit(request):
+            return too_many_requests(request, hit.resets_at)
+        if _body_too_large(request):
+            refusal = _("The photo or text sent is too large (at most %(size)s).") % {
+                "size": filesizeformat(settings.VERIFY_MAX_BODY_BYTES)}
+            return render(request, "certificates/verify.html", {"form": VerifyForm(), "refusal": refusal},
+                          status=413)
+    return _verify_form(request)
+
+
+def _api_refusal(reason: str, status: int) -> JsonResponse:
+    return JsonResponse({"status": dcc.Status.MALFORMED, "valid": False, "reason": reason}, status=status)
 
 
 @csrf_exempt
 @require_POST
 def verify_api(request):
-    """POST {"qr": "HC1:…"} → {"status": …, "valid": …, "holder": …, "vaccinations": […]}."""
-    if len(request.body) > dcc.MAX_QR_CHARS * 2:
-        return JsonResponse({"status": dcc.Status.MALFORMED, "valid": False, "reason": "input too long"},
-                            status=413)
+    """POST {"qr": "HC1:…"} → {"status": …, "valid": …, "holder": …, "vaccinations": […]}.
+
+    400 for anything that is not a certificate, 413 for a body or text over the limits, 429 over the rate."""
+    if hit := _over_the_limit(request):
+        return too_many_requests(request, hit.resets_at, json_body={
+            "valid": False, "reason": "too many requests from this address"})
+    if _body_too_large(request):
+        return _api_refusal("input too long", 413)
     try:
-        qr = json.loads(request.body or b"{}").get("qr", "")
-    except (ValueError, AttributeError):
-        return JsonResponse({"status": dcc.Status.MALFORMED, "valid": False, "reason": 'send {"qr": "HC1:…"}'},
-                            status=400)
+        data = json.loads(request.body or b"{}")
+    except RequestDataTooBig:
+        return _api_refusal("input too long", 413)
+    except (ValueError, RecursionError):
+        return _api_refusal('send {"qr": "HC1:…"}', 400)
+    qr = data.get("qr") if isinstance(data, dict) else None
     if not isinstance(qr, str):
-        return JsonResponse({"status": dcc.Status.MALFORMED, "valid": False, "reason": "qr must be text"},
-                            status=400)
-    return JsonResponse(verify_text(qr).as_json())
+        return _api_refusal('send {"qr": "HC1:…"} with the text of the QR code', 400)
+    if len(qr) > dcc.MAX_QR_CHARS:
+        return _api_refusal("input too long", 413)
+    result = verify_text(qr)
+    return JsonResponse(result.as_json(), status=400 if result.status == dcc.Status.MALFORMED else 200)
 
 
 @cache_control(max_age=3600, public=True)

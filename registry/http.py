@@ -30,3 +30,24 @@ def client_ip(request) -> str | None:
         return str(ipaddress.ip_address(chain[-proxies]))
     except ValueError:
         return remote
+
+
+def too_many_requests(request, resets_at, *, json_body: dict | None = None):
+    """The answer once a limit is reached: 429 with Retry-After, as a page in the person's language, or as JSON
+    (`{"status": "rate_limited", "retry_after": seconds, **json_body}`) when `json_body` is given.
+
+    `resets_at` is when the limit's window ends (`registry.throttle.Hit.resets_at`).
+    """
+    import math
+
+    from django.http import JsonResponse
+    from django.shortcuts import render
+    from django.utils import timezone
+
+    retry_after = max(1, math.ceil((resets_at - timezone.now()).total_seconds()))
+    if json_body is not None:
+        response = JsonResponse({"status": "rate_limited", "retry_after": retry_after, **json_body}, status=429)
+    else:
+        response = render(request, "429.html", {"retry_at": timezone.localtime(resets_at)}, status=429)
+    response["Retry-After"] = str(retry_after)
+    return response

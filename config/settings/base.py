@@ -261,3 +261,11 @@ CONTENT_SECURITY_POLICY = {
 STAFF_SESSION_SECONDS = env_int("STAFF_SESSION_SECONDS", 8 * 3600)
 CITIZEN_SESSION_SECONDS = env_int("CITIZEN_SESSION_SECONDS", 30 * 24 * 3600)
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", STAFF_SESSION_SECONDS)
+
+# Public certificate verification (page and API): checks per client address per window, the largest request
+# body read (a photo upload or the JSON), and the most pixels a photo may claim in its header before it is
+# decoded (a 20 KB PNG can claim 81 million). Verifier apps check offline against the trust list instead.
+VERIFY_PER_IP = env_int("VERIFY_PER_IP", 60)
+VERIFY_IP_WINDOW_SECONDS = env_int("VERIFY_IP_WINDOW_SECONDS", 10 * 60)
+VERIFY_MAX_BODY_BYTES = env_int("VERIFY_MAX_BODY_BYTES", 6 * 1024 * 1024)
+VERIFY_MAX_IMAGE_PIXELS = env_int("VERIFY_MAX_IMAGE_PIXELS", 12_000_000)

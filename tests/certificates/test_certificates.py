@@ -18,7 +18,7 @@ from certificates.services import (
     certificate_issue, certificates_revoke_for_lot, icao_name, series_doses,
 )
 from certificates.tasks import certificates_issue
-from certificates.views import verify_text
+from certificates.verification import verify_text
 from vaccination.services.reactions import dose_correct
 
 

@@ -31,15 +31,15 @@ class Command(BaseCommand):
             moment = datetime.datetime.now(datetime.UTC)
         revoked = None
         if trust_list:
-            trust = dcc.trust_list_load(json.loads(Path(trust_list).read_text()))
+            try:
+                trust = dcc.trust_list_load(json.loads(Path(trust_list).read_text()))
+            except (OSError, ValueError) as error:
+                raise CommandError(f"The trust list {trust_list} cannot be used: {error}") from error
         else:
-            from certificates.keys import trusted_keys
+            from certificates.keys import trust_by_kid
             from certificates.services import is_revoked
 
-            trust = {}
-            for key in trusted_keys():
-                trust.setdefault(key.kid, []).append(key)
-            revoked = is_revoked
+            trust, revoked = trust_by_kid(), is_revoked
         result = dcc.verify(qr, trust=trust, at=moment, revoked=revoked)
         self.stdout.write(json.dumps(result.as_json(), ensure_ascii=False, indent=2))
         if not result.valid:

@@ -1,0 +1,102 @@
+"""Public verification: the check itself (the page and the API share it), photos of QR codes, and how a
+result reads for a person (dates as dd/mm/yyyy, the vaccine by its name)."""
+import datetime
+import re
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from registry.models import Vaccine
+
+from . import dcc
+from .keys import trust_by_kid
+from .services import is_revoked
+
+# Formats a phone camera or a screenshot produces; others (EPS, PSD, TIFF…) are never opened by their decoders.
+PHOTO_FORMATS = ("JPEG", "PNG", "WEBP", "GIF", "BMP")
+# The QR of a certificate is readable well below this; a larger photo is scaled down before it is searched.
+PHOTO_SEARCH_SIDE = 2048
+_ISO_DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
+
+
+def verify_text(qr: str) -> dcc.Verification:
+    return dcc.verify(qr, trust=trust_by_kid(), at=datetime.datetime.now(datetime.UTC), revoked=is_revoked)
+
+
+def _open_photo(photo):
+    from PIL import Image
+
+    photo.seek(0)
+    try:
+        image = Image.open(photo, formats=PHOTO_FORMATS)
+        width, height = image.size
+    except Exception as error:  # noqa: BLE001 - Pillow raises many kinds on a file that is not a picture
+        raise ValidationError(_("The photo must be a JPEG, PNG, WebP, GIF or BMP picture."),
+                              code="not_a_picture") from error
+    # The size comes from the file's header: a 20 KB PNG may claim 9000×9000 pixels, which would cost
+    # seconds of CPU and hundreds of MB to decode. It is refused before any pixel is read.
+    if width * height > settings.VERIFY_MAX_IMAGE_PIXELS:
+        raise ValidationError(
+            _("The photo is too large: %(width)s×%(height)s pixels; at most %(limit)s million pixels are read.")
+            % {"width": width, "height": height, "limit": f"{settings.VERIFY_MAX_IMAGE_PIXELS / 1e6:g}"},
+            code="too_many_pixels")
+    return image
+
+
+def photo_check(photo) -> None:
+    """Raises ValidationError, naming what is wrong, for a file that will not be decoded."""
+    _open_photo(photo)
+    photo.seek(0)
+
+
+def photo_read(photo) -> str:
+    """The text of the QR code in a photo (the HC1 one if there are several), or "" when none can be read."""
+    import zxingcpp
+
+    try:
+        image = _open_photo(photo)
+        image.thumbnail((PHOTO_SEARCH_SIDE, PHOTO_SEARCH_SIDE))  # a JPEG is decoded at the reduced size
+        image = image.convert("L")
+    except (ValidationError, OSError, ValueError):
+        return ""
+    results = zxingcpp.read_barcodes(image)
+    return next((r.text for r in results if r.text.startswith(dcc.PREFIX)), results[0].text if results else "")
+
+
+def display_date(value) -> str:
+    """An ISO date, a DCC partial date of birth or a datetime, as people in Viet Nam write it: dd/mm/yyyy."""
+    if isinstance(value, datetime.datetime):
+        moment = timezone.localtime(value) if timezone.is_aware(value) else value
+        return moment.strftime("%d/%m/%Y")
+    if isinstance(value, datetime.date):
+        return value.strftime("%d/%m/%Y")
+    if not isinstance(value, str) or not value:
+        return ""
+    if "T" in value:
+        try:
+            return display_date(datetime.datetime.fromisoformat(value.replace("Z", "+00:00")))
+        except ValueError:
+            return value
+    match = _ISO_DATE.match(value)
+    if not match:
+        return value
+    year, month, day = match.groups()
+    return "/".join(part for part in (day, month, year) if part)
+
+
+def verification_display(result: dcc.Verification) -> dict:
+    """What the public page shows of a result; vaccines are named from the reference data by EU product code."""
+    answer = result.as_json()
+    if "holder" not in answer:
+        return answer
+    codes = {v.get("mp") for v in answer["vaccinations"] if isinstance(v.get("mp"), str)}
+    names = dict(Vaccine.objects.filter(dcc_product__in=codes).values_list("dcc_product", "name")) if codes else {}
+    answer["holder"]["date_of_birth"] = display_date(answer["holder"]["date_of_birth"])
+    answer["vaccinations"] = [
+        {**v, "date": display_date(v.get("dt")), "code": v.get("mp") if isinstance(v.get("mp"), str) else "",
+         "vaccine": names.get(v.get("mp")) if isinstance(v.get("mp"), str) else ""}
+        for v in answer["vaccinations"]]
+    answer["expires"] = display_date(result.expires_at)
+    return answer
