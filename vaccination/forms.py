@@ -1,6 +1,7 @@
 import datetime
 
 from django import forms
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -73,6 +74,16 @@ class DeclaredDoseForm(forms.Form):
 DeclaredDoseFormSet = forms.formset_factory(DeclaredDoseForm, extra=3, max_num=3)
 
 
+class CancelConfirmForm(forms.Form):
+    """The second step of a cancellation: the person has read what it means and confirms."""
+    confirm = forms.CharField(widget=forms.HiddenInput, initial="yes")
+
+    def clean_confirm(self):
+        if self.cleaned_data["confirm"] != "yes":
+            raise ValidationError(_("Confirm the cancellation with the button on this page."))
+        return True
+
+
 class RegistrationFilterForm(forms.Form):
     status = forms.ChoiceField(label=_("Status"), required=False,
                                choices=[("", _("All"))] + list(Registration.Status.choices))
@@ -106,17 +117,29 @@ class AllocateForm(forms.Form):
         self.fields["district"].queryset = districts
 
 
+class DosesField(forms.IntegerField):
+    """A number of doses in one stock movement, within STOCK_MOVEMENT_MAX_DOSES (either way when `signed`)."""
+
+    def __init__(self, *, signed: bool = False, **kwargs):
+        limit = settings.STOCK_MOVEMENT_MAX_DOSES
+        kwargs.setdefault("min_value", -limit if signed else 1)
+        messages = {"max_value": _("Enter at most %(limit_value)s doses; check the figure.")}
+        if signed:
+            messages["min_value"] = _("Enter at least %(limit_value)s doses; check the figure.")
+        super().__init__(max_value=limit, error_messages={**messages, **kwargs.pop("error_messages", {})}, **kwargs)
+
+
 class LotReceiveForm(forms.Form):
     vaccine = forms.ModelChoiceField(label=_("Vaccine"), queryset=Vaccine.objects.filter(is_active=True))
     lot_number = forms.CharField(label=_("Lot number"), max_length=40)
     expiry_date = forms.DateField(label=_("Expiry date"), widget=DATE_INPUT)
-    quantity = forms.IntegerField(label=_("Doses"), min_value=1)
+    quantity = DosesField(label=_("Doses"))
 
 
 class TransferForm(forms.Form):
     to_facility = forms.ModelChoiceField(label=_("Send to"), queryset=Facility.objects.none())
     lot = forms.ModelChoiceField(label=_("Lot"), queryset=Lot.objects.none())
-    quantity = forms.IntegerField(label=_("Doses"), min_value=1)
+    quantity = DosesField(label=_("Doses"))
     reason = forms.CharField(label=_("Note"), max_length=300, required=False)
 
     def __init__(self, *args, targets, lots, **kwargs):
@@ -129,7 +152,7 @@ class AdjustForm(forms.Form):
     lot = forms.ModelChoiceField(label=_("Lot"), queryset=Lot.objects.none())
     kind = forms.ChoiceField(label=_("Change"), choices=[(StockMovement.Kind.WASTED, _("Wasted doses")),
                                                          (StockMovement.Kind.ADJUSTED, _("Count adjustment (+/-)"))])
-    quantity = forms.IntegerField(label=_("Doses"))
+    quantity = DosesField(label=_("Doses"), signed=True)
     reason = forms.CharField(label=_("Reason"), max_length=300)
 
     def __init__(self, *args, lots, **kwargs):
@@ -208,7 +231,10 @@ class InjectionForm(forms.Form):
     lot = forms.ModelChoiceField(label=_("Vaccine lot"), queryset=Lot.objects.none())
     override_reason = forms.CharField(label=_("Reason to go ahead despite a warning (only if asked)"),
                                       max_length=300, required=False)
-    idempotency_key = forms.CharField(widget=forms.HiddenInput)
+    # Made when the page is drawn, so that sending the form twice records one dose (the model holds 80 characters).
+    idempotency_key = forms.CharField(label=_("Request key"), widget=forms.HiddenInput, max_length=80, error_messages={
+        "required": _("This form is out of date. Reload the page and record the dose again."),
+        "max_length": _("This form is out of date. Reload the page and record the dose again.")})
 
     def __init__(self, *args, lots, **kwargs):
         super().__init__(*args, **kwargs)
@@ -224,7 +250,7 @@ class ObservationForm(forms.Form):
 
 
 class SessionCloseForm(forms.Form):
-    wasted = forms.IntegerField(label=_("Doses wasted in opened vials"), min_value=0, initial=0)
+    wasted = DosesField(label=_("Doses wasted in opened vials"), min_value=0, initial=0)
     wasted_reason = forms.CharField(label=_("Note"), max_length=300, required=False)
 
 

@@ -155,6 +155,18 @@ def appointment_to_cancel(*, user, appointment_id: int) -> Appointment | None:
         pk=appointment_id, registration__person__in=people_for(user), status=Appointment.Status.BOOKED).first()
 
 
+def registration_to_cancel(*, user, registration_id: int) -> Registration | None:
+    """One of the citizen's people's registrations that is still in progress (so it can be withdrawn)."""
+    return Registration.objects.select_related("person").filter(
+        pk=registration_id, person__in=people_for(user), status__in=Registration.OPEN).first()
+
+
+def appointment_to_cancel(*, user, appointment_id: int) -> Appointment | None:
+    """One of the citizen's people's appointments that is still booked."""
+    return Appointment.objects.select_related("registration__person", "session__site").filter(
+        pk=appointment_id, registration__person__in=people_for(user), status=Appointment.Status.BOOKED).first()
+
+
 def staff_facility(user):
     """The facility a staff member works from (its stock), or None for national staff without one."""
     from registry.models import Facility

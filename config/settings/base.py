@@ -269,3 +269,7 @@ VERIFY_PER_IP = env_int("VERIFY_PER_IP", 60)
 VERIFY_IP_WINDOW_SECONDS = env_int("VERIFY_IP_WINDOW_SECONDS", 10 * 60)
 VERIFY_MAX_BODY_BYTES = env_int("VERIFY_MAX_BODY_BYTES", 6 * 1024 * 1024)
 VERIFY_MAX_IMAGE_PIXELS = env_int("VERIFY_MAX_IMAGE_PIXELS", 12_000_000)
+
+# Console forms (D): the most doses one stock movement (receipt, transfer, adjustment, end-of-session wastage) may
+# carry; a larger figure is a typing error, refused on the form before it can reach the ledger's integer columns.
+STOCK_MOVEMENT_MAX_DOSES = env_int("STOCK_MOVEMENT_MAX_DOSES", 10_000_000)

@@ -108,7 +108,7 @@ def test_citizen_sees_and_cancels_the_appointment_freeing_the_place(world, lot, 
     page = client.get(reverse("vaccination:person_vaccinations", args=[minh["person"].pk])).content.decode()
     assert "Trạm Y tế Phường Phúc Xá" in page and TOMORROW.strftime("%d/%m/%Y") in page and "08:00" in page
     appointment = Appointment.objects.get(registration=minh["registration"])
-    client.post(reverse("vaccination:appointment_cancel", args=[appointment.pk]))
+    client.post(reverse("vaccination:appointment_cancel", args=[appointment.pk]), {"confirm": "yes"})
     assert Session.objects.get(pk=session.pk).booked == 1
     assert Registration.objects.get(pk=minh["registration"].pk).status == Status.ALLOCATED
     assert session_schedule_auto(actor=world["district_ba_dinh"], session_id=session.pk) == 1  # Hoa takes it

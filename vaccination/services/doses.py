@@ -135,8 +135,14 @@ def dose_record(*, actor, person_id: int, site_id: int, lot_id: int, idempotency
         raise Http404
     existing = Dose.objects.filter(idempotency_key=idempotency_key).first()
     if existing is not None:
+        # Only the same request sent again gets its first record back; a stale or copied form reusing the key
+        # for someone or something else is refused, never passed off as this dose.
         if existing.person_id != person.pk:
-            raise ValidationError(_("This request key was already used for another person."))
+            raise ValidationError({"idempotency_key": _("This request key was already used for another person.")})
+        if dose_number and existing.dose_number != dose_number:
+            raise ValidationError({"idempotency_key": _(
+                "This request key was already used for dose %(number)s of this person.") % {
+                "number": existing.dose_number}})
         return existing, False
     given_at = given_at or timezone.now()
     if given_at > timezone.now() + datetime.timedelta(minutes=5):
@@ -218,7 +224,7 @@ def visit_inject(*, actor, visit_id: int, lot_id: int, idempotency_key: str, ove
     """Step 3 for a screened person: the live path into `dose_record`."""
     visit = _visit(actor, visit_id)
     already = Dose.objects.filter(idempotency_key=idempotency_key).first()
-    if already is not None:
+    if already is not None and already.visit_id == visit.pk:
         return already
     if visit.step != Step.SCREENED:
         raise ValidationError(_("Only a person screened as eligible can be vaccinated."))

@@ -5,14 +5,14 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods
 
 from citizens.selectors import people_for
 from citizens.views.common import citizen_required, form_error
 
-from ..forms import DeclaredDoseFormSet, RegistrationForm
+from ..forms import CancelConfirmForm, DeclaredDoseFormSet, RegistrationForm
 from ..models import Registration
-from ..selectors import person_registrations
+from ..selectors import appointment_to_cancel, person_registrations, registration_to_cancel
 from ..services.registrations import registration_cancel, registration_submit
 from ..services.doses import _history
 from ..services.sessions import appointment_cancel
@@ -68,17 +68,41 @@ def person_vaccinations_view(request, person_id: int):
     })
 
 
-@require_POST
+def _cancel(request, *, kind: str, person, context: dict, cancel, done: str):
+    """Cancelling takes two steps that work without JavaScript: a page saying what will happen, then its button
+    (a POST carrying the confirmation). A POST without it only shows the page."""
+    form = CancelConfirmForm(request.POST if request.method == "POST" else None)
+    if form.is_valid():
+        try:
+            cancel()
+        except ValidationError as error:
+            for message in error.messages:
+                messages.error(request, message)
+        else:
+            messages.success(request, done)
+        return redirect("vaccination:person_vaccinations", person_id=person.pk)
+    return render(request, "vaccination/cancel_confirm.html", {
+        "kind": kind, "person": person, "form": CancelConfirmForm(), **context})
+
+
+@require_http_methods(["GET", "POST"])
 @citizen_required
 def registration_cancel_view(request, pk: int):
-    registration = registration_cancel(actor=request.user, registration_id=pk)
-    messages.success(request, _("The registration is cancelled."))
-    return redirect("vaccination:person_vaccinations", person_id=registration.person_id)
+    registration = registration_to_cancel(user=request.user, registration_id=pk)
+    if registration is None:
+        raise Http404
+    return _cancel(request, kind="registration", person=registration.person, context={"registration": registration},
+                   cancel=lambda: registration_cancel(actor=request.user, registration_id=registration.pk),
+                   done=_("The registration is cancelled."))
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 @citizen_required
 def appointment_cancel_view(request, pk: int):
-    registration = appointment_cancel(actor=request.user, appointment_id=pk)
-    messages.success(request, _("The appointment is cancelled; the district will offer a new one."))
-    return redirect("vaccination:person_vaccinations", person_id=registration.person_id)
+    appointment = appointment_to_cancel(user=request.user, appointment_id=pk)
+    if appointment is None:
+        raise Http404
+    return _cancel(request, kind="appointment", person=appointment.registration.person,
+                   context={"appointment": appointment},
+                   cancel=lambda: appointment_cancel(actor=request.user, appointment_id=appointment.pk),
+                   done=_("The appointment is cancelled; the district will offer a new one."))

@@ -1,7 +1,7 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch
-from django.http import Http404
+from django.http import Http404, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -68,6 +68,11 @@ def registration_action_view(request):
     action = request.POST.get("action")
     form, rows, filters = _filtered(request, request.POST)
     if request.POST.get("all_matching") == "1":
+        # A filter the form refuses would otherwise filter nothing: the action would reach the whole area.
+        if not form.is_valid():
+            form_errors_as_messages(request, form)
+            messages.error(request, _("Nothing was changed: correct the filter, then apply the action again."))
+            return redirect(_back(request))
         target = {"rows": registration_filter(rows, **filters)}
     else:
         ids = [int(pk) for pk in request.POST.getlist("ids") if pk.isdigit()]
@@ -97,7 +102,13 @@ def registration_action_view(request):
 
 
 def _back(request) -> str:
-    return reverse("vaccination_console:registration_list") + "?" + request.POST.get("query_string", "")
+    """The queue as it was shown: only its own filter fields are carried back, re-encoded."""
+    shown = QueryDict(request.POST.get("query_string", ""))
+    query = QueryDict(mutable=True)
+    for name in [*FILTER_FIELDS, "page"]:
+        if name in shown:
+            query.setlist(name, shown.getlist(name))
+    return reverse("vaccination_console:registration_list") + "?" + query.urlencode()
 
 
 @console_view("vaccination.view_registration")

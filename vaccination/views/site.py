@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -15,6 +16,7 @@ from citizens.phones import phone_normalize
 from citizens.selectors import health_code_resolve
 from registry.audit import audit_record
 from registry.console import console_view, form_errors_as_messages
+from registry.http import safe_next
 
 from .. import screening
 from ..forms import CheckInSearchForm, InjectionForm, ObservationForm, ScreeningForm, SessionCloseForm, WalkInForm
@@ -242,4 +244,4 @@ def confirm_view(request):
     count = doses_confirm(actor=request.user, dose_ids=ids)
     messages.success(request, _("%(count)s dose records confirmed; the certificates are being signed.") % {
         "count": count})
-    return redirect(request.POST.get("next") or "vaccination_console:site_day")
+    return redirect(safe_next(request, reverse("vaccination_console:site_day")))
