@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection
-from django.db.models import CharField, Exists, OuterRef, Q, QuerySet, Subquery
+from django.db.models import CharField, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Cast
 from django.utils import timezone
 from django.utils.formats import number_format
@@ -16,7 +16,9 @@ from citizens.selectors import people_for
 from registry.models import AdministrativeUnit, AuditEvent, StaffAssignment
 from registry.selectors import jurisdiction_of, scope
 
-from .models import Appointment, HelpRequest, Lot, Reaction, Registration, Session, StockBalance, StockMovement, Visit
+from .models import (
+    Appointment, DeclaredDose, HelpRequest, Lot, Reaction, Registration, Session, StockBalance, StockMovement, Visit,
+)
 
 
 def registration_list(*, user) -> QuerySet[Registration]:
@@ -135,24 +137,38 @@ def person_registrations(*, user, person_id: int):
         return None, Registration.objects.none()
     registrations = person.registrations.select_related(
         "priority_group", "ward__parent__parent", "allocated_district", "required_vaccine"
-    ).prefetch_related("declared_doses__vaccine", "appointments__session__site").order_by("-created_at")
+    ).prefetch_related(
+        Prefetch("declared_doses", queryset=DeclaredDose.objects.select_related("vaccine")),
+        Prefetch("appointments", queryset=Appointment.objects.select_related("session__site")),
+    ).order_by("-created_at")
     return person, registrations
+
+
+def person_vaccination_book(*, user, person_id: int) -> dict | None:
+    """All that a citizen's "My vaccinations" page shows of one of their people, in a fixed number of queries;
+    None when the person is not theirs. `history` is every dose, recorded here or declared: (date, number,
+    vaccine, the recorded Dose or None), oldest first."""
+    person, registrations = person_registrations(user=user, person_id=person_id)
+    if person is None:
+        return None
+    registrations = list(registrations)
+    doses = {dose.dose_number: dose
+             for dose in person.doses.filter(voided=False).select_related("vaccine", "site", "lot")}
+    declared = [(d.given_on, d.dose_number, d.vaccine, None) for registration in registrations
+                for d in registration.declared_doses.all() if d.dose_number not in doses]
+    history = sorted([(d.given_at.date(), number, d.vaccine, d) for number, d in doses.items()] + declared,
+                     key=lambda entry: (entry[0], entry[1]))
+    current = next((r for r in registrations if r.status in Registration.OPEN), None)
+    return {
+        "person": person, "registrations": registrations, "current": current, "history": history,
+        "appointment": next((a for a in current.appointments.all() if a.status == Appointment.Status.BOOKED),
+                            None) if current else None,
+        "reactions": list(person.reactions.all()), "help_requests": list(person.help_requests.all()),
+    }
 
 
 def appointment_for_citizen(*, user, appointment_id: int) -> Appointment | None:
     return Appointment.objects.filter(pk=appointment_id, registration__person__in=people_for(user)).first()
-
-
-def registration_to_cancel(*, user, registration_id: int) -> Registration | None:
-    """One of the citizen's people's registrations that is still in progress (so it can be withdrawn)."""
-    return Registration.objects.select_related("person").filter(
-        pk=registration_id, person__in=people_for(user), status__in=Registration.OPEN).first()
-
-
-def appointment_to_cancel(*, user, appointment_id: int) -> Appointment | None:
-    """One of the citizen's people's appointments that is still booked."""
-    return Appointment.objects.select_related("registration__person", "session__site").filter(
-        pk=appointment_id, registration__person__in=people_for(user), status=Appointment.Status.BOOKED).first()
 
 
 def registration_to_cancel(*, user, registration_id: int) -> Registration | None:

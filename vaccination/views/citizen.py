@@ -11,10 +11,8 @@ from citizens.selectors import people_for
 from citizens.views.common import citizen_required, form_error
 
 from ..forms import CancelConfirmForm, DeclaredDoseFormSet, RegistrationForm
-from ..models import Registration
-from ..selectors import appointment_to_cancel, person_registrations, registration_to_cancel
+from ..selectors import appointment_to_cancel, person_vaccination_book, registration_to_cancel
 from ..services.registrations import registration_cancel, registration_submit
-from ..services.doses import _history
 from ..services.sessions import appointment_cancel
 
 def dose_status_label(doses: int) -> str:
@@ -50,21 +48,12 @@ def register_view(request, person_id: int):
 
 @citizen_required
 def person_vaccinations_view(request, person_id: int):
-    person, registrations = person_registrations(user=request.user, person_id=person_id)
-    if person is None:
+    book = person_vaccination_book(user=request.user, person_id=person_id)
+    if book is None:
         raise Http404
-    registrations = list(registrations)
-    current = next((r for r in registrations if r.status in Registration.OPEN), None)
-    history = _history(person)
-    doses = {d.dose_number: d for d in person.doses.filter(voided=False).select_related("vaccine", "site")}
     return render(request, "vaccination/person_vaccinations.html", {
-        "person": person, "registrations": registrations, "current": current,
-        "history": [(date, number, vaccine, doses.get(number)) for date, number, vaccine in history],
-        "status_label": dose_status_label(len(history)),
-        "reactions": person.reactions.select_related("dose__vaccine"),
-        "help_requests": person.help_requests.all(),
+        **book, "status_label": dose_status_label(len(book["history"])),
         "sections": settings.VACCINATION_PAGE_SECTIONS,
-        "appointment": next((a for a in current.appointments.all() if a.status == "booked"), None) if current else None,
     })
 
 
