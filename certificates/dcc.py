@@ -34,6 +34,7 @@ CWT_ISS, CWT_EXP, CWT_IAT, CWT_HCERT = 1, 4, 6, -260
 COSE_ALG, COSE_KID = 1, 4
 TAG_SIGN1, TAG_CWT = 18, 61
 _ECDSA_SHA256 = ec.ECDSA(hashes.SHA256())
+CLOCK_SKEW = datetime.timedelta(minutes=5)  # a certificate issued this little "in the future" is still valid
 VACCINATION_FIELDS = ("dn", "sd", "dt", "mp", "ma", "vp", "co", "is", "ci")
 
 
@@ -116,6 +117,10 @@ def sign(*, hcert: dict, private_key: ec.EllipticCurvePrivateKey, certificate_de
 
 # ---------------------------------------------------------------- reading
 
+# What cbor2 decodes a map to: a dict, or a frozendict inside a tag or as a key (exact types, checked quickly).
+_MAPS = (dict, cbor2.frozendict)
+
+
 def _refuse(decoder):
     raise cbor2.CBORDecodeError("this CBOR tag is not accepted in a certificate")
 
@@ -144,7 +149,7 @@ def _plain(value, depth: int = 0):
     if depth > MAX_CBOR_DEPTH:
         raise ValueError("nested too deep")
     depth += 1
-    if kind is dict or isinstance(value, Mapping):
+    if kind in _MAPS:
         return {(key if type(key) is str else str(_plain(key, depth))):
                 (item if type(item) is str else _plain(item, depth)) for key, item in value.items()}
     if kind is list or isinstance(value, (tuple, set, frozenset)):
@@ -163,7 +168,9 @@ def _numeric_date(claims: Mapping, key: int, name: str) -> datetime.datetime | N
     value = claims.get(key)
     if value is None:
         return None
-    if isinstance(value, datetime.datetime):
+    if type(value) is int and 0 <= value <= LATEST_NUMERIC_DATE:
+        return datetime.datetime.fromtimestamp(value, tz=datetime.UTC)  # what every issuer sends
+    if type(value) is datetime.datetime:
         return value if value.tzinfo else value.replace(tzinfo=datetime.UTC)
     if type(value) not in (int, float) or not math.isfinite(value) or not 0 <= value <= LATEST_NUMERIC_DATE:
         raise ValueError(f"{name} is not a time")
@@ -209,10 +216,10 @@ def decode(qr: str) -> Message:
     if not isinstance(message, (list, tuple)) or len(message) != 4:
         raise ValueError("not a COSE_Sign1 structure")
     protected_bytes, unprotected, payload, signature = message
-    if not all(isinstance(part, bytes) for part in (protected_bytes, payload, signature)):
+    if type(protected_bytes) is not bytes or type(payload) is not bytes or type(signature) is not bytes:
         raise ValueError("not a COSE_Sign1 structure")
     protected = _cbor(protected_bytes, "the protected header") if protected_bytes else {}
-    if not isinstance(protected, Mapping) or not isinstance(unprotected, Mapping):
+    if type(protected) not in _MAPS or type(unprotected) not in _MAPS:
         raise ValueError("bad COSE headers")
     return Message(protected, unprotected, payload, signature, protected_bytes)
 
@@ -284,11 +291,11 @@ def _check_signature(key: TrustedKey, alg: int, to_sign: bytes, signature: bytes
 def _read_claims(payload: bytes, result: Verification) -> None:
     """Fill `result` from a payload whose signature holds. Raises ValueError."""
     claims = _cbor(payload, "the payload")
-    if not isinstance(claims, Mapping):
+    if type(claims) not in _MAPS:
         raise ValueError("payload is not a CWT")
     container = claims.get(CWT_HCERT)
-    hcert = container.get(1) if isinstance(container, Mapping) else None
-    if not isinstance(hcert, Mapping):
+    hcert = container.get(1) if type(container) in _MAPS else None
+    if type(hcert) not in _MAPS:
         raise ValueError("no health certificate in the payload")
     result.issued_at = _numeric_date(claims, CWT_IAT, "iat")
     result.expires_at = _numeric_date(claims, CWT_EXP, "exp")
@@ -324,7 +331,9 @@ def verify(qr: str, *, trust: Mapping[bytes, list[TrustedKey]], at: datetime.dat
     try:
         _read_claims(message.payload, result)
     except ValueError as error:
-        return Verification(Status.MALFORMED, reason=f"signed, but {error}", kid=result.kid)
+        result.issued_at = result.expires_at = None
+        result.issuer, result.hcert, result.reason = "", {}, f"signed, but {error}"
+        return result
     if result.expires_at is not None and at > result.expires_at:
         result.status, result.reason = Status.EXPIRED, "the certificate has expired"
         return result
@@ -332,7 +341,7 @@ def verify(qr: str, *, trust: Mapping[bytes, list[TrustedKey]], at: datetime.dat
     if not_after is not None and at > not_after:
         result.status, result.reason = Status.EXPIRED, "the signer certificate has expired"
         return result
-    if result.issued_at is not None and at < result.issued_at - datetime.timedelta(minutes=5):
+    if result.issued_at is not None and at < result.issued_at - CLOCK_SKEW:
         result.status, result.reason = Status.NOT_YET_VALID, "issued after the time of the check"
         return result
     unique_ids = [v.get("ci") for v in result.vaccinations()]
