@@ -2,12 +2,16 @@ from django.contrib import admin
 from django.urls import include, path
 from django_otp.admin import OTPAdminSite
 
+from registry.forms import StaffAdminLoginForm
+
 from .views import bench_constant_view, health_view
 
 
 
 class SuperuserOTPAdminSite(OTPAdminSite):
     """The admin is for superusers over reference data, and only after a second factor."""
+
+    login_form = StaffAdminLoginForm  # the console's staff sign-in limits hold at /admin/login/ too
 
     def has_permission(self, request):
         return super().has_permission(request) and request.user.is_superuser

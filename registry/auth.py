@@ -8,6 +8,9 @@ import qrcode
 import qrcode.image.svg
 from django.conf import settings
 from django.contrib.auth import authenticate
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django_otp import devices_for_user
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -70,8 +73,60 @@ def staff_authenticate(request, *, username: str, password: str, ip: str | None 
     return SignInResult(locked=attempt if attempt.last else None)
 
 
+def staff_sign_in_error(result: SignInResult) -> str:
+    """What a refused staff sign-in is told, in the console and in /admin/ alike."""
+    if result.locked is None:
+        return _("The username or password is not correct.")
+    until = _clock(result.locked.until)
+    if result.locked.by_address:
+        return _("Too many sign-in attempts from this connection. Try again after %(time)s.") % {"time": until}
+    return _("Too many failed sign-ins for this username. Try again after %(time)s.") % {"time": until}
+
+
 def confirmed_devices(user) -> list:
     return list(devices_for_user(user, confirmed=True))
+
+
+def _clock(moment: datetime.datetime, *, seconds: bool = False) -> str:
+    return formats.time_format(timezone.localtime(moment), "H:i:s" if seconds else "H:i")
+
+
+@dataclass(frozen=True)
+class OtpCheck:
+    device: object | None = None
+    error: str = ""
+
+
+def staff_otp_check(*, user, token: str) -> OtpCheck:
+    """Check a staff member's authenticator code, answering what is true: the code is wrong and how many tries
+    remain, or until when codes are refused.
+
+    Two limits: STAFF_OTP_MAX_FAILURES codes per STAFF_OTP_LOCK_SECONDS, counted before the check so parallel
+    guesses cannot pass it together, and django-otp's back-off of a few seconds after each wrong code.
+    """
+    devices = confirmed_devices(user)
+    states = [(device, *device.verify_is_allowed()) for device in devices]
+    ready = [device for device, allowed, _extra in states if allowed]
+    if not ready:
+        until = min((extra or {}).get("locked_until") or timezone.now() for _device, _allowed, extra in states)
+        return OtpCheck(error=_(
+            "After a wrong code the next one waits a few seconds. Wait until %(time)s, then type the newest code."
+        ) % {"time": _clock(until, seconds=True)})
+    key = f"staff-otp:{user.pk}"
+    hit = throttle_hit(key, limit=settings.STAFF_OTP_MAX_FAILURES, window_seconds=settings.STAFF_OTP_LOCK_SECONDS)
+    if not hit.allowed:
+        return OtpCheck(error=_("Too many wrong codes. Try again after %(time)s.") % {"time": _clock(hit.resets_at)})
+    for device in ready:
+        if device.verify_token(token):
+            throttle_clear(key)
+            return OtpCheck(device=device)
+    if hit.remaining == 0:
+        return OtpCheck(error=_("That code is not right, and it was the last try. Try again after %(time)s.")
+                        % {"time": _clock(hit.resets_at)})
+    return OtpCheck(error=ngettext(
+        "That code is not right. Type the newest code from your authenticator app. You have %(left)s try left.",
+        "That code is not right. Type the newest code from your authenticator app. You have %(left)s tries left.",
+        hit.remaining) % {"left": hit.remaining})
 
 
 def totp_device_for_enrolment(user) -> TOTPDevice:

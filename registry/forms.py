@@ -1,5 +1,10 @@
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
+from django_otp.admin import OTPAdminAuthenticationForm
+
+from .auth import staff_authenticate, staff_sign_in_error
+from .http import client_ip
 
 
 class StaffLoginForm(forms.Form):
@@ -7,6 +12,23 @@ class StaffLoginForm(forms.Form):
         attrs={"autocomplete": "username", "autofocus": True, "autocapitalize": "none"}))
     password = forms.CharField(label=_("Password"), strip=False, widget=forms.PasswordInput(
         attrs={"autocomplete": "current-password"}))
+
+
+class StaffAdminLoginForm(OTPAdminAuthenticationForm):
+    """/admin/'s sign-in checks the password through the console's staff sign-in: the same limits per username
+    and per client address, counted in the same counters, and the same audit rows."""
+
+    def clean(self):
+        username, password = self.cleaned_data.get("username"), self.cleaned_data.get("password")
+        if username is not None and password:
+            result = staff_authenticate(self.request, username=username, password=password,
+                                        ip=client_ip(self.request))
+            if result.user is None:
+                raise ValidationError(staff_sign_in_error(result), code="invalid_login")
+            self.user_cache = result.user
+            self.confirm_login_allowed(self.user_cache)
+        self.clean_otp(self.get_user())
+        return self.cleaned_data
 
 
 class OtpTokenForm(forms.Form):

@@ -2,6 +2,14 @@ import ipaddress
 
 from django.conf import settings
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.cache import never_cache
+from django.views.decorators.debug import sensitive_post_parameters
+
+
+def credentials_page(view):
+    """For a page where people type a password or a code: no cache (browser or proxy) keeps a copy, and what
+    was posted is left out of error reports."""
+    return never_cache(sensitive_post_parameters()(view))
 
 
 def safe_next(request, default: str) -> str:

@@ -3,15 +3,17 @@ from django.contrib import messages
 from django.contrib.auth import login, logout
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
 
 from .audit import audit_record, audit_trail
-from .auth import confirmed_devices, staff_authenticate, totp_device_for_enrolment, totp_qr_svg, totp_secret
+from .auth import (
+    confirmed_devices, staff_authenticate, staff_otp_check, staff_sign_in_error, totp_device_for_enrolment,
+    totp_qr_svg, totp_secret,
+)
 from .console import console_view, paginate
-from .http import client_ip, safe_next
+from .http import client_ip, credentials_page, safe_next
 from .forms import ListFilterForm, OtpTokenForm, StaffLoginForm
 from .models import Facility
 from .selectors import audit_event_list, facility_list, jurisdiction_of, organisation_list
@@ -22,6 +24,7 @@ def _next_url(request) -> str:
     return safe_next(request, "/console/")
 
 
+@credentials_page
 def login_view(request):
     form = StaffLoginForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -30,16 +33,7 @@ def login_view(request):
             login(request, result.user, backend="django.contrib.auth.backends.ModelBackend")
             request.session.set_expiry(settings.STAFF_SESSION_SECONDS)
             return redirect(_next_url(request))
-        if result.locked:
-            until = formats.time_format(timezone.localtime(result.locked.until), "H:i")
-            if result.locked.by_address:
-                form.add_error(None, _("Too many sign-in attempts from this connection. Try again after %(time)s.")
-                               % {"time": until})
-            else:
-                form.add_error(None, _("Too many failed sign-ins for this username. Try again after %(time)s.")
-                               % {"time": until})
-        else:
-            form.add_error(None, _("The username or password is not correct."))
+        form.add_error(None, staff_sign_in_error(result))
     return render(request, "registry/console_login.html", {"form": form, "next": _next_url(request)})
 
 
@@ -54,6 +48,7 @@ def _staff_only(request):
     return request.user.is_authenticated and request.user.is_staff
 
 
+@credentials_page
 def otp_setup_view(request):
     if not _staff_only(request):
         return redirect("console:login")
@@ -75,6 +70,7 @@ def otp_setup_view(request):
     })
 
 
+@credentials_page
 def otp_verify_view(request):
     if not _staff_only(request):
         return redirect("console:login")
@@ -83,16 +79,12 @@ def otp_verify_view(request):
         return redirect("console:otp_setup")
     form = OtpTokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        for device in devices:
-            allowed, _data = device.verify_is_allowed()
-            if allowed and device.verify_token(form.cleaned_data["token"]):
-                otp_login(request, device)
-                audit_record(actor=request.user, action="staff.otp_verified", target=request.user)
-                return redirect(_next_url(request))
-        if not any(device.verify_is_allowed()[0] for device in devices):
-            form.add_error("token", _("Too many wrong codes. Wait a minute, then type the newest code."))
-        else:
-            form.add_error("token", _("That code is not right. Type the newest code from your authenticator app."))
+        check = staff_otp_check(user=request.user, token=form.cleaned_data["token"])
+        if check.device is not None:
+            otp_login(request, check.device)
+            audit_record(actor=request.user, action="staff.otp_verified", target=request.user)
+            return redirect(_next_url(request))
+        form.add_error("token", check.error)
         audit_record(actor=request.user, action="staff.otp_failed", target=request.user)
     return render(request, "registry/console_otp_verify.html", {"form": form, "next": _next_url(request)})
 

@@ -56,6 +56,9 @@ class SmsDevice(SideChannelDevice):
     class Meta:
         verbose_name = _("SMS code device")
         verbose_name_plural = _("SMS code devices")
+        # One device per account and purpose: parallel code requests must share it, and reading it with .get()
+        # must never find two.
+        constraints = [models.UniqueConstraint(fields=["user", "purpose"], name="smsdevice_one_per_user_purpose")]
 
 
 class Notification(models.Model):

@@ -4,6 +4,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib.auth import authenticate
+from django.contrib.auth.hashers import make_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import formats, timezone
@@ -15,6 +16,7 @@ from registry.throttle import throttle_clear, throttle_hit
 
 from ..models import Person, SmsDevice, SmsMessage, User
 from .messaging import sms_queue
+from .people import person_identity_change
 
 Purpose = SmsMessage.Purpose
 CODE_PURPOSES = [Purpose.SIGNUP, Purpose.PASSWORD_RESET, Purpose.PHONE_CHANGE]
@@ -28,9 +30,13 @@ def _at(moment: datetime.datetime) -> str:
     return formats.date_format(local, "H:i d/m")
 
 
-def _code_send_refusal(*, phone: str, ip: str | None) -> str | None:
+def _code_send_refusal(*, phone: str, ip: str | None, phone_message: str | None = None) -> str | None:
     """Count one code send against the address and the number; why it may not go now (in the person's
-    language), or None. Counted atomically, so parallel requests cannot pass the limits together."""
+    language), or None. Counted atomically, so parallel requests cannot pass the limits together.
+
+    Called inside the caller's transaction: the counter rows stay locked until it commits, so parallel
+    requests for one number also take turns at the account and device rows that follow.
+    """
     if ip:
         hit = throttle_hit(f"sms-ip:{ip}", limit=settings.OTP_SMS_SENDS_PER_IP,
                            window_seconds=settings.OTP_SMS_IP_WINDOW_SECONDS)
@@ -40,8 +46,8 @@ def _code_send_refusal(*, phone: str, ip: str | None) -> str | None:
     hit = throttle_hit(f"sms-phone:{phone}", limit=settings.OTP_SMS_SENDS_PER_PHONE,
                        window_seconds=settings.OTP_SMS_PHONE_WINDOW_SECONDS)
     if not hit.allowed:
-        return _("We have already sent %(count)s codes to this number. Try again after %(time)s.") % {
-            "count": hit.limit, "time": _at(hit.resets_at)}
+        message = phone_message or _("We have already sent %(count)s codes to this number. Try again after %(time)s.")
+        return message % {"count": hit.limit, "time": _at(hit.resets_at)}
     return None
 
 
@@ -49,6 +55,11 @@ def _code_send(*, user: User, phone: str, purpose: str, ip: str | None) -> SmsDe
     refusal = _code_send_refusal(phone=phone, ip=ip)
     if refusal:
         raise ValidationError(refusal, code="rate_limited")
+    return _code_deliver(user=user, phone=phone, purpose=purpose, ip=ip)
+
+
+def _code_deliver(*, user: User, phone: str, purpose: str, ip: str | None) -> SmsDevice:
+    """A new code on the account's one device for this purpose, and its SMS in the outbox."""
     device, _created = SmsDevice.objects.select_for_update().get_or_create(
         user=user, purpose=purpose, defaults={"name": purpose, "phone": phone, "confirmed": True}
     )
@@ -92,19 +103,27 @@ def code_check(*, user: User, purpose: str, code: str) -> CodeCheck:
 
 @transaction.atomic
 def signup_start(*, full_name: str, phone: str, password: str, ip: str | None = None) -> User:
-    """Create (or refresh) an inactive account and send it a code; nothing is usable until the code is typed."""
+    """Create (or refresh) an inactive account and send it a code; nothing is usable until the code is typed.
+
+    The send is counted first: its counter row for the number stays locked until commit, so two sign-ups for
+    one number in parallel take turns and the second finds the account the first made.
+    """
+    hashed = make_password(password)  # slow on purpose, so done before any counter is locked
+    refusal = _code_send_refusal(phone=phone, ip=ip)
+    if refusal:
+        raise ValidationError(refusal, code="rate_limited")
     existing = User.objects.select_for_update().filter(phone=phone).first()
     if existing is not None and (existing.is_active or existing.is_staff):
         raise ValidationError(
             {"phone": _("This number already has an account. Sign in, or reset your password.")}, code="taken")
     if existing is None:
-        user = User.objects.create_citizen(phone, password, full_name=full_name, is_active=False)
+        user = User.objects.create(phone=phone, full_name=full_name, password=hashed, is_active=False, is_staff=False)
     else:
         user = existing
         user.full_name = full_name
-        user.set_password(password)
+        user.password = hashed
         user.save(update_fields=["full_name", "password"])
-    _code_send(user=user, phone=phone, purpose=Purpose.SIGNUP, ip=ip)
+    _code_deliver(user=user, phone=phone, purpose=Purpose.SIGNUP, ip=ip)
     audit_record(actor=None, action="citizen.signup_started", target=user)
     return user
 
@@ -157,18 +176,40 @@ def citizen_authenticate(request, *, phone: str, password: str, ip: str | None =
 
 @transaction.atomic
 def password_reset_start(*, phone: str, ip: str | None = None) -> User | None:
-    """Send a reset code if the number has an account; the answer to the person is the same either way."""
+    """Send a reset code if the number has an account; the answer to the person is the same either way.
+
+    Numbers without an account are counted and limited exactly like numbers with one, and the refusal does not
+    claim that codes were sent, so neither the answer nor the limit tells which numbers have accounts.
+    """
+    refusal = _code_send_refusal(phone=phone, ip=ip, phone_message=_(
+        "Codes for this number were asked for too many times (%(count)s). Try again after %(time)s."))
+    if refusal:
+        raise ValidationError(refusal, code="rate_limited")
     user = User.objects.filter(phone=phone, is_active=True, is_staff=False).first()
     if user is None:
+        throttle_clear(_reset_decoy_key(phone))  # as a real code would, a new request starts the tries again
         return None
-    _code_send(user=user, phone=phone, purpose=Purpose.PASSWORD_RESET, ip=ip)
+    _code_deliver(user=user, phone=phone, purpose=Purpose.PASSWORD_RESET, ip=ip)
     return user
+
+
+def _reset_decoy_key(phone: str) -> str:
+    return f"reset-unknown:{phone}"
+
+
+def _reset_decoy_check(phone: str) -> str:
+    """The answer to a code typed for a number without an account: what a wrong code for a real one gets."""
+    hit = throttle_hit(_reset_decoy_key(phone), limit=settings.OTP_SMS_MAX_ATTEMPTS,
+                       window_seconds=settings.OTP_SMS_VALIDITY_SECONDS)
+    if hit.remaining <= 0:
+        return _("Too many wrong codes. Ask for a new code.")
+    return _("The code is not right. You have %(left)s tries left.") % {"left": hit.remaining}
 
 
 def password_reset_finish(*, phone: str, code: str, password: str) -> User:
     user = User.objects.filter(phone=phone, is_active=True, is_staff=False).first()
     if user is None:
-        raise ValidationError({"code": _("No code is waiting for this number. Ask for a new code.")})
+        raise ValidationError({"code": _reset_decoy_check(phone)})
     check = code_check(user=user, purpose=Purpose.PASSWORD_RESET, code=code)
     if not check.ok:
         raise ValidationError({"code": check.error})
@@ -204,7 +245,9 @@ def phone_change_finish(*, user: User, code: str) -> User:
         old_phone = user.phone
         user.phone = new_phone
         user.save(update_fields=["phone"])
-        Person.objects.filter(account=user, phone=old_phone).update(phone=new_phone)
+        for person in Person.objects.filter(account=user, phone=old_phone):
+            person_identity_change(actor=user, person=person, changes={"phone": new_phone},
+                                   reason=_("The account holder changed their phone number with a code."))
         audit_record(actor=user, action="citizen.phone_changed", target=user,
                      changes={"before": old_phone, "after": new_phone})
     return user

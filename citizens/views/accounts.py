@@ -13,12 +13,13 @@ from ..services.accounts import (
     citizen_authenticate, code_resend, password_reset_finish, password_reset_start, phone_change_finish,
     phone_change_start, signup_finish, signup_start,
 )
-from .common import citizen_required, client_ip, form_error, safe_next
+from .common import citizen_required, client_ip, credentials_page, form_error, safe_next
 
 Purpose = SmsMessage.Purpose
 PHONE_BACKEND = "citizens.backends.PhoneBackend"
 
 
+@credentials_page
 def signup_view(request):
     form = SignUpForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -38,6 +39,7 @@ def _pending_signup(request) -> User | None:
     return User.objects.filter(pk=user_id, is_active=False, is_staff=False).first() if user_id else None
 
 
+@credentials_page
 def signup_verify_view(request):
     user = _pending_signup(request)
     if user is None:
@@ -60,6 +62,7 @@ def signup_verify_view(request):
     })
 
 
+@credentials_page
 @require_POST
 def signup_resend_view(request):
     user = _pending_signup(request)
@@ -79,6 +82,7 @@ def _resend(request, user, purpose):
         messages.info(request, _("We have sent a new code."))
 
 
+@credentials_page
 def signin_view(request):
     form = SignInForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -100,6 +104,7 @@ def signout_view(request):
     return redirect("citizens:home")
 
 
+@credentials_page
 def password_forgot_view(request):
     form = ForgotPasswordForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -114,6 +119,7 @@ def password_forgot_view(request):
     return render(request, "citizens/password_forgot.html", {"form": form})
 
 
+@credentials_page
 def password_reset_view(request):
     phone = request.session.get("reset_phone")
     if not phone:
@@ -132,6 +138,7 @@ def password_reset_view(request):
     return render(request, "citizens/password_reset.html", {"form": form, "phone": phone})
 
 
+@credentials_page
 @citizen_required
 def phone_change_view(request):
     form = PhoneChangeForm(request.POST or None)
@@ -146,6 +153,7 @@ def phone_change_view(request):
     return render(request, "citizens/phone_change.html", {"form": form})
 
 
+@credentials_page
 @citizen_required
 def phone_change_verify_view(request):
     form = CodeForm(request.POST or None)
@@ -163,6 +171,7 @@ def phone_change_verify_view(request):
     })
 
 
+@credentials_page
 @require_POST
 @citizen_required
 def phone_change_resend_view(request):

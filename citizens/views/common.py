@@ -3,7 +3,7 @@ from functools import wraps
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect
 
-from registry.http import client_ip, safe_next  # noqa: F401 - re-exported for the views
+from registry.http import client_ip, credentials_page, safe_next  # noqa: F401 - re-exported for the views
 
 
 def citizen_required(view):

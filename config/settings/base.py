@@ -273,3 +273,17 @@ VERIFY_MAX_IMAGE_PIXELS = env_int("VERIFY_MAX_IMAGE_PIXELS", 12_000_000)
 # Console forms (D): the most doses one stock movement (receipt, transfer, adjustment, end-of-session wastage) may
 # carry; a larger figure is a typing error, refused on the form before it can reach the ledger's integer columns.
 STOCK_MOVEMENT_MAX_DOSES = env_int("STOCK_MOVEMENT_MAX_DOSES", 10_000_000)
+
+# Staff second factor: wrong authenticator codes per window before codes are refused until the window ends
+# (counted in the database before each check, like passwords); django-otp's few-second back-off still applies.
+STAFF_OTP_MAX_FAILURES = env_int("STAFF_OTP_MAX_FAILURES", 5)
+STAFF_OTP_LOCK_SECONDS = env_int("STAFF_OTP_LOCK_SECONDS", 15 * 60)
+# Handing a task to the broker from a web request: when Redis is down, give up at once instead of kombu's default
+# of retrying for several seconds; the row the task is for (an SMS in the outbox) stays pending for the beat sweep.
+# Workers and beat keep their own reconnect settings (broker_connection_retry / _max_retries).
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "max_retries": env_int("CELERY_PUBLISH_CONNECT_RETRIES", 1),
+    "interval_start": 0,
+    "interval_step": 0.2,
+    "interval_max": 0.2,
+}
