@@ -125,6 +125,20 @@ def test_a_photo_within_the_limits_still_reads(certified, client, settings):
     photo = SimpleUploadedFile("qr.png", qr_png(certified["certificate"].qr_text), content_type="image/png")
     page = client.post(reverse(PAGE), {"qr": "", "photo": photo}).content.decode()
     assert "Hợp lệ" in page.split('class="verdict"')[1][:100]
+    # a phone photo: a large JPEG, searched at a reduced size
+    from io import BytesIO
+
+    from PIL import Image
+
+    code = Image.open(BytesIO(qr_png(certified["certificate"].qr_text))).convert("RGB")
+    scene = Image.new("RGB", (3000, 2000), "white")
+    scene.paste(code.resize((1200, 1200)), (900, 400))
+    jpeg = BytesIO()
+    scene.save(jpeg, "JPEG", quality=85)
+    settings.VERIFY_MAX_IMAGE_PIXELS = 12_000_000
+    photo = SimpleUploadedFile("photo.jpg", jpeg.getvalue(), content_type="image/jpeg")
+    page = client.post(reverse(PAGE), {"qr": "", "photo": photo}).content.decode()
+    assert "Hợp lệ" in page.split('class="verdict"')[1][:100]
 
 
 def test_a_file_that_is_not_a_picture_is_named(db, client):

@@ -93,6 +93,7 @@ MALFORMED = [
     ("truncated zlib", lambda: dcc.PREFIX + base45.b45encode(zlib.compress(
         cbor2.dumps(cbor2.CBORTag(18, [b"", {}, b"x" * 300, b"y" * 64])))[:-30]).decode()),
     ("zip bomb", lambda: hc1(b"\x00" * 5_000_000)),
+    ("huge base45 within the length limit", lambda: "HC1:" + "0" * 7995),
     ("CBOR an integer", lambda: hc1(cbor2.dumps(5))),
     ("CBOR text", lambda: hc1(cbor2.dumps("HC1"))),
     ("CBOR a map", lambda: hc1(cbor2.dumps({1: 2}))),
@@ -192,6 +193,15 @@ def test_a_signed_certificate_with_odd_contents_is_shown_not_crashed_on(db, clie
     assert answer["status"] == "valid"
     assert "NaN" not in response.content.decode()
     assert client.post(reverse("certificates:verify"), {"qr": qr}).status_code == 200
+
+
+def test_text_over_the_length_limit_is_refused_before_decoding(db, client):
+    too_long = "HC1:" + "0" * dcc.MAX_QR_CHARS
+    api = client.post(reverse("certificates:verify_api"), {"qr": too_long}, content_type="application/json")
+    assert api.status_code == 413 and api.json()["status"] == "malformed"
+    page = client.post(reverse("certificates:verify"), {"qr": too_long})
+    assert page.status_code == 200 and 'class="verdict"' not in page.content.decode()
+    assert "8000" in page.content.decode()  # the form says how long the text may be
 
 
 def test_an_unknown_key_is_reported_as_such(db, client):
