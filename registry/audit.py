@@ -52,3 +52,20 @@ def audit_trail(target: models.Model):
     return AuditEvent.objects.filter(
         target_type=ContentType.objects.get_for_model(target), target_id=str(target.pk)
     ).select_related("actor")
+
+def audit_record_each(*, actor, action: str, entries: list[tuple[models.Model, dict]]) -> int:
+    """One audit row per record, each with its own changes (values before and after), written set-wise."""
+    if not entries:
+        return 0
+    now = timezone.now()
+    common = {**_actor_fields(actor), **_origin_fields()}
+    types = {}
+    rows = []
+    for target, changes in entries:
+        model = type(target)
+        if model not in types:
+            types[model] = ContentType.objects.get_for_model(model)
+        rows.append(AuditEvent(at=now, action=action, target_type=types[model], target_id=str(target.pk),
+                               target_label=str(target)[:200], changes=changes, **common))
+    AuditEvent.objects.bulk_create(rows, batch_size=2000)
+    return len(rows)

@@ -1,4 +1,5 @@
 from celery import shared_task
+from django.conf import settings
 
 from .services.reminders import appointment_reminders_send as _appointment_reminders
 from .services.reminders import next_dose_reminders_send as _next_dose_reminders
@@ -20,7 +21,9 @@ def next_dose_reminders_send() -> int:
     return _next_dose_reminders()
 
 
-@shared_task(name="vaccination.tasks.import_check", ignore_result=True)
+# A check that runs past the time beat would give up on it is stopped inside the task, which then marks the
+# batch failed with a message instead of leaving it to the sweep.
+@shared_task(name="vaccination.tasks.import_check", ignore_result=True, soft_time_limit=settings.IMPORT_STALE_SECONDS)
 def import_check(batch_id: int) -> None:
     from .imports.services import import_check as check
 
@@ -32,3 +35,10 @@ def import_apply(batch_id: int) -> None:
     from .imports.services import import_apply as apply
 
     apply(batch_id=batch_id)
+
+
+@shared_task(name="vaccination.tasks.imports_fail_stale", ignore_result=True)
+def imports_fail_stale() -> int:
+    from .imports.services import imports_fail_stale as fail_stale
+
+    return fail_stale()

@@ -8,12 +8,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from citizens.models import Person
+from citizens.models import Person, id_number_mask
 from registry.models import Vaccine
 
 from ..models import Dose, Lot
 from ..services.doses import dose_record
-from .staff import parse_date
+from .sheets import FORMULA_MESSAGE, FORMULA_SIGN_MESSAGE, looks_like_formula
+from .staff import PREVIEW_ROWS, parse_date, whole_number
 
 COLUMNS = {
     "id_number": gettext_lazy("ID number (CCCD, CMND or passport)"),
@@ -43,14 +44,14 @@ def _vaccine(text: str, vaccines: list[Vaccine]) -> Vaccine | None:
 def check_rows(rows: list[tuple[int, dict]], formula_rows: dict, *, site) -> tuple[list[dict], list[dict]]:
     """Match each row to exactly one person and one lot; rows that match nothing are reported, never guessed."""
     label = {key: str(value) for key, value in COLUMNS.items()}
-    by_label = {v: k for k, v in label.items()}
     vaccines = list(Vaccine.objects.all())
     valid, errors = [], []
     now = timezone.now()
-    for number, raw in rows:
-        values = {by_label[k]: v.strip() for k, v in raw.items() if k in by_label}
-        problems = [(column, _("The cell holds a formula; type the value itself."))
-                    for column in formula_rows.get(number, [])]
+    for number, values in rows:
+        formulas = formula_rows.get(number, [])
+        problems = [(label[key], str(FORMULA_MESSAGE)) for key in formulas]
+        problems += [(label[key], str(FORMULA_SIGN_MESSAGE)) for key, value in values.items()
+                     if key not in formulas and looks_like_formula(value)]
         person = None
         id_number = values["id_number"].upper().replace(" ", "")
         born = parse_date(values["date_of_birth"]) if values["date_of_birth"] else None
@@ -71,7 +72,7 @@ def check_rows(rows: list[tuple[int, dict]], formula_rows: dict, *, site) -> tup
         lot = Lot.objects.filter(lot_number=values["lot"].upper(), vaccine=vaccine).first() if vaccine else None
         if vaccine and lot is None:
             problems.append((label["lot"], _("No lot with this number for this vaccine.")))
-        dose_number = int(values["dose_number"]) if values["dose_number"].isdigit() else 0
+        dose_number = whole_number(values["dose_number"]) or 0
         if not 1 <= dose_number <= 10:
             problems.append((label["dose_number"], _("Write the dose number, 1 to 10.")))
         given_on = parse_date(values["given_on"])
@@ -93,6 +94,15 @@ def check_rows(rows: list[tuple[int, dict]], formula_rows: dict, *, site) -> tup
         valid.append({"row": number, "person_id": person.pk, "lot_id": lot.pk, "dose_number": dose_number,
                       "given_at": given_at.isoformat(), "id_number": id_number})
     return valid, errors
+
+
+def preview(rows: list[dict]) -> tuple[list[str], list[list]]:
+    """The first doses that confirming will record."""
+    header = [_("Row"), _("ID number"), _("Dose number"), _("Date and time of the dose")]
+    lines = [[row["row"], id_number_mask(row["id_number"]) or "—", row["dose_number"],
+              timezone.localtime(datetime.datetime.fromisoformat(row["given_at"])).strftime("%d/%m/%Y %H:%M")]
+             for row in rows[:PREVIEW_ROWS]]
+    return header, lines
 
 
 def apply_row(*, actor, site, row: dict) -> dict:

@@ -1,4 +1,9 @@
-"""An organisation's staff list: checked row by row, then people and registrations written set-wise."""
+"""An organisation's staff list: checked row by row, then people and registrations written set-wise.
+
+An upload creates people and keeps up to date the people the organisation's own uploads added (while no
+account holds them); it never changes anyone else. A row whose ID number belongs to anyone else is refused
+with the same words whatever the reason, and that person joins the list only by their own consent (links.py).
+"""
 import datetime
 import re
 from collections import Counter
@@ -8,12 +13,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from citizens.models import Person
-from citizens.phones import phone_normalize
+from citizens.models import Person, new_qr_token
+from citizens.phones import phone_display, phone_normalize
+from citizens.services.people import people_identity_change
 from registry.models import AdministrativeUnit, PriorityGroup
 
-from ..models import Registration, RegistrationEvent
+from ..models import OrganisationPerson, Registration, RegistrationEvent
 from ..signals import registrations_moved
+from .sheets import FORMULA_MESSAGE, FORMULA_SIGN_MESSAGE, looks_like_formula
 
 COLUMNS = {
     "full_name": gettext_lazy("Full name"),
@@ -27,6 +34,13 @@ COLUMNS = {
 }
 EXAMPLE = ["Nguyễn Văn An", "15/03/1985", "Nam", "001085012345", "0912345678", "9", "1", "Kỹ sư"]
 SEXES = {"nam": "M", "m": "M", "male": "M", "nữ": "F", "nu": "F", "f": "F", "female": "F", "khác": "O", "o": "O"}
+# The same words for a number that belongs to a stranger, to another organisation's person or to an account
+# holder: the uploader learns nothing about whom the number belongs to.
+NOT_FROM_UPLOAD = gettext_lazy(
+    "This ID number cannot be added from an upload. If the person works for you, use “Ask a person to join”: "
+    "they agree with a code sent to their phone.")
+IDENTITY = ("full_name", "date_of_birth", "sex", "id_kind", "phone", "ward_id")
+PREVIEW_ROWS = 20
 
 
 def headers() -> list[str]:
@@ -42,33 +56,66 @@ def parse_date(text: str) -> datetime.date | None:
     return None
 
 
+def whole_number(text: str) -> int | None:
+    """ASCII digits only: "²" or "١" pass str.isdigit() but are not what the person meant to type."""
+    return int(text) if re.fullmatch(r"[0-9]{1,9}", text.strip()) else None
+
+
 def id_kind_for(number: str) -> str | None:
-    if re.fullmatch(r"\d{12}", number):
+    if re.fullmatch(r"[0-9]{12}", number):
         return "cccd"
-    if re.fullmatch(r"\d{9}", number):
+    if re.fullmatch(r"[0-9]{9}", number):
         return "cmnd"
     if re.fullmatch(r"[A-Z0-9]{6,12}", number) and not number.isdigit():
         return "passport"
     return None
 
 
-def check_rows(rows: list[tuple[int, dict]], formula_rows: dict) -> tuple[list[dict], list[dict]]:
+def _people_on_file(organisation, id_numbers, *, lock: bool) -> tuple[dict[str, Person], set[int]]:
+    """People already holding these numbers, and which of them this organisation's uploads may update:
+    those it added itself and whom no account holds or cares for since."""
+    people = Person.objects.filter(id_number__in=list(id_numbers))
+    if lock:
+        people = people.select_for_update(of=("self",)).order_by("pk")
+    existing = {person.id_number: person for person in people}
+    owned = set(OrganisationPerson.objects.filter(
+        organisation=organisation, origin=OrganisationPerson.Origin.ADDED, person_id__in=[p.pk for p in
+                                                                                          existing.values()],
+        person__account__isnull=True, person__managed_by__isnull=True).values_list("person_id", flat=True))
+    return existing, owned
+
+
+def _identity(row: dict) -> dict:
+    return {"full_name": row["full_name"], "date_of_birth": datetime.date.fromisoformat(row["date_of_birth"]),
+            "sex": row["sex"], "id_kind": row["id_kind"], "phone": row["phone"], "ward_id": row["ward_id"]}
+
+
+def _differs(person: Person, row: dict) -> bool:
+    values = {**_identity(row), "occupation": row["occupation"]}
+    return any(getattr(person, field) != value for field, value in values.items())
+
+
+def check_rows(rows: list[tuple[int, dict]], formula_rows: dict, *, organisation) -> tuple[list[dict], list[dict]]:
     """Return (valid rows normalised, errors [{row, column, message}]) — nothing is written."""
     label = {key: str(value) for key, value in COLUMNS.items()}
-    by_label = {v: k for k, v in label.items()}
     groups = set(PriorityGroup.objects.values_list("number", flat=True))
-    ward_codes = {row[1].get(label["ward_code"], "").strip() for row in rows}
-    wards = dict(AdministrativeUnit.objects.filter(
-        level="ward", code__in=[int(c) for c in ward_codes if c.isdigit()]).values_list("code", "id"))
+    codes = {whole_number(values.get("ward_code", "")) for _number, values in rows} - {None}
+    wards = dict(AdministrativeUnit.objects.filter(level="ward", code__in=codes).values_list("code", "id"))
+    numbers = {values.get("id_number", "").upper().replace(" ", "") for _number, values in rows}
+    existing, owned = _people_on_file(organisation, numbers - {""}, lock=False)
     valid, errors, seen = [], [], {}
     today = timezone.localdate()
-    for number, raw in rows:
-        values = {by_label[k]: v.strip() for k, v in raw.items() if k in by_label}
-        problems = []
-        for column in formula_rows.get(number, []):
-            problems.append((column, _("The cell holds a formula; type the value itself.")))
-        if any(v.startswith(("=", "+", "@")) for v in values.values()):
-            problems.append((label["full_name"], _("A cell starts with = + or @; type the value itself.")))
+    for number, values in rows:
+        problems = [(label[key], str(FORMULA_MESSAGE)) for key in formula_rows.get(number, [])]
+        phone = ""
+        if values["phone"]:
+            try:
+                phone = phone_normalize(values["phone"])
+            except Exception:  # noqa: BLE001 - ValidationError: reported on the row
+                problems.append((label["phone"], _("Enter a Vietnamese mobile number such as 0912345678.")))
+        # "+84912345678" is a phone number, not a formula; any other cell a spreadsheet would run is refused.
+        problems += [(label[key], str(FORMULA_SIGN_MESSAGE)) for key, value in values.items()
+                     if looks_like_formula(value) and key != "phone" and key not in formula_rows.get(number, [])]
         if not values["full_name"] or len(values["full_name"]) > 200:
             problems.append((label["full_name"], _("Enter the full name.")))
         born = parse_date(values["date_of_birth"])
@@ -86,68 +133,108 @@ def check_rows(rows: list[tuple[int, dict]], formula_rows: dict) -> tuple[list[d
                                                    "and digits.")))
         elif id_number in seen:
             problems.append((label["id_number"], _("The same ID number is on row %(row)s.") % {"row": seen[id_number]}))
-        phone = ""
-        if values["phone"]:
-            try:
-                phone = phone_normalize(values["phone"])
-            except Exception:  # noqa: BLE001 - ValidationError: reported on the row
-                problems.append((label["phone"], _("Enter a Vietnamese mobile number such as 0912345678.")))
-        group = int(values["priority_group"]) if values["priority_group"].isdigit() else None
+        person = existing.get(id_number) if kind else None
+        if person is not None and person.pk not in owned:
+            problems.append((label["id_number"], str(NOT_FROM_UPLOAD)))
+        group = whole_number(values["priority_group"])
         if group not in groups:
             problems.append((label["priority_group"], _("Write a priority group number from 1 to 16.")))
-        ward_id = wards.get(int(values["ward_code"])) if values["ward_code"].isdigit() else None
+        ward_id = wards.get(whole_number(values["ward_code"]))
         if ward_id is None:
             problems.append((label["ward_code"], _("No ward has this code.")))
         if problems:
             errors += [{"row": number, "column": column, "message": message} for column, message in problems]
             continue
         seen[id_number] = number
-        valid.append({"row": number, "full_name": values["full_name"], "date_of_birth": born.isoformat(),
-                      "sex": sex, "id_number": id_number, "id_kind": kind, "phone": phone, "priority_group": group,
-                      "ward_id": ward_id, "occupation": values["occupation"][:120]})
+        row = {"row": number, "full_name": values["full_name"], "date_of_birth": born.isoformat(), "sex": sex,
+               "id_number": id_number, "id_kind": kind, "phone": phone, "priority_group": group,
+               "ward_id": ward_id, "occupation": values["occupation"][:120]}
+        row["action"] = "create" if person is None else ("update" if _differs(person, row) else "unchanged")
+        valid.append(row)
     return valid, errors
+
+
+ACTIONS = {
+    "create": gettext_lazy("new person"),
+    "update": gettext_lazy("details updated"),
+    "unchanged": gettext_lazy("already on your list"),
+}
+
+
+def preview(rows: list[dict]) -> tuple[list[str], list[list]]:
+    """The first rows that confirming will write, as the person will see them in their list."""
+    header = [_("Row"), str(COLUMNS["full_name"]), _("Date of birth"), _("ID number"), _("Mobile number"),
+              _("Priority group"), _("What will happen")]
+    lines = [[row["row"], row["full_name"], datetime.date.fromisoformat(row["date_of_birth"]).strftime("%d/%m/%Y"),
+              "•" * (len(row["id_number"]) - 3) + row["id_number"][-3:], phone_display(row["phone"]),
+              row["priority_group"], str(ACTIONS.get(row.get("action", "create"), ""))]
+             for row in rows[:PREVIEW_ROWS]]
+    return header, lines
+
+
+def registrations_open(*, actor, organisation, entries: list[tuple[int, int, int]], reason: str) -> set[int]:
+    """A registration through the organisation for each (person id, priority group id, ward id) that has no
+    open registration yet; returns the people registered now."""
+    open_ids = set(Registration.objects.filter(person_id__in=[e[0] for e in entries], status__in=Registration.OPEN)
+                   .values_list("person_id", flat=True))
+    now = timezone.now()
+    new = [Registration(person_id=person_id, priority_group_id=group_id, ward_id=ward_id, organisation=organisation,
+                        consent_at=now, created_by=actor)
+           for person_id, group_id, ward_id in entries if person_id not in open_ids]
+    Registration.objects.bulk_create(new, batch_size=2000)
+    RegistrationEvent.objects.bulk_create(
+        [RegistrationEvent(registration=r, actor=actor, at=now, to_status=Registration.Status.SUBMITTED,
+                           reason=reason) for r in new], batch_size=2000)
+    wards = dict(AdministrativeUnit.objects.filter(pk__in={r.ward_id for r in new}).values_list("pk", "parent_id"))
+    registrations_moved.send(sender=Registration, moves=Counter(
+        (wards[r.ward_id], "", Registration.Status.SUBMITTED) for r in new))
+    return {r.person_id for r in new}
 
 
 @transaction.atomic
 def apply_rows(*, actor, organisation, rows: list[dict]) -> list[dict]:
-    """People matched by ID number are updated, others created; each gets a registration linked to the
-    organisation unless one is already open. One transaction, set-wise."""
-    ids = [row["id_number"] for row in rows]
-    existing = {p.id_number: p for p in Person.objects.select_for_update().filter(id_number__in=ids)}
+    """New people are created and the organisation's own people updated (through the identity service);
+    each gets a registration linked to the organisation unless one is already open. Rows whose number became
+    someone else's since the check are refused. One transaction, set-wise."""
+    existing, owned = _people_on_file(organisation, [row["id_number"] for row in rows], lock=True)
     groups = dict(PriorityGroup.objects.values_list("number", "id"))
-    to_update, to_create = [], []
-    fields = ["full_name", "date_of_birth", "sex", "phone", "ward_id", "occupation", "id_kind"]
+    to_create, identity_changes, occupations = {}, [], []
     for row in rows:
-        values = {"full_name": row["full_name"], "date_of_birth": datetime.date.fromisoformat(row["date_of_birth"]),
-                  "sex": row["sex"], "phone": row["phone"], "ward_id": row["ward_id"],
-                  "occupation": row["occupation"], "id_kind": row["id_kind"]}
         person = existing.get(row["id_number"])
         if person is None:
-            to_create.append(Person(id_number=row["id_number"], **values))
-        else:
-            for key, value in values.items():
-                setattr(person, key, value)
-            to_update.append(person)
-    Person.objects.bulk_update(to_update, fields, batch_size=2000)
-    Person.objects.bulk_create(to_create, batch_size=2000)
-    people = {p.id_number: p for p in Person.objects.filter(id_number__in=ids).only("pk", "id_number")}
-    open_ids = set(Registration.objects.filter(person__in=people.values(), status__in=Registration.OPEN)
-                   .values_list("person_id", flat=True))
-    now = timezone.now()
-    new = [Registration(person=people[row["id_number"]], priority_group_id=groups[row["priority_group"]],
-                        ward_id=row["ward_id"], organisation=organisation, consent_at=now, created_by=actor)
-           for row in rows if people[row["id_number"]].pk not in open_ids]
-    Registration.objects.bulk_create(new, batch_size=2000)
-    RegistrationEvent.objects.bulk_create(
-        [RegistrationEvent(registration=r, actor=actor, at=now, to_status=Registration.Status.SUBMITTED,
-                           reason=_("Registered by %(organisation)s") % {"organisation": organisation.name})
-         for r in new], batch_size=2000)
-    wards = dict(AdministrativeUnit.objects.filter(pk__in={r.ward_id for r in new}).values_list("pk", "parent_id"))
-    registrations_moved.send(sender=Registration, moves=Counter(
-        (wards[r.ward_id], "", Registration.Status.SUBMITTED) for r in new))
-    created = {p.id_number for p in to_create}
-    registered = {r.person_id for r in new}
-    return [{"row": row["row"], "status": "created" if row["id_number"] in created else "updated",
-             "message": _("registered") if people[row["id_number"]].pk in registered
-             else _("already has a registration in progress")} for row in rows]
-
+            to_create[row["id_number"]] = Person(id_number=row["id_number"], occupation=row["occupation"],
+                                                 qr_token=new_qr_token(), **_identity(row))
+        elif person.pk in owned:
+            identity_changes.append((person, _identity(row)))
+            if person.occupation != row["occupation"]:
+                person.occupation = row["occupation"]
+                occupations.append(person)
+    # Another upload may create the same number at the same moment: whoever commits first has it, and the
+    # other's row is refused below instead of failing the whole file.
+    Person.objects.bulk_create(to_create.values(), batch_size=2000, ignore_conflicts=True)
+    tokens = {person.qr_token for person in to_create.values()}
+    created = {number: pk for number, pk, token in Person.objects.filter(id_number__in=list(to_create))
+               .values_list("id_number", "pk", "qr_token") if token in tokens}
+    OrganisationPerson.objects.bulk_create(
+        [OrganisationPerson(organisation=organisation, person_id=pk, origin=OrganisationPerson.Origin.ADDED)
+         for pk in created.values()], batch_size=2000, ignore_conflicts=True)
+    reason = _("Staff list uploaded by %(organisation)s") % {"organisation": organisation.name}
+    changed = {person.pk for person in people_identity_change(actor=actor, changes=identity_changes, reason=reason)}
+    Person.objects.bulk_update(occupations, ["occupation"], batch_size=2000)
+    changed |= {person.pk for person in occupations}
+    person_of = {**{number: person.pk for number, person in existing.items() if person.pk in owned}, **created}
+    registered = registrations_open(
+        actor=actor, organisation=organisation, reason=_("Registered by %(organisation)s") % {
+            "organisation": organisation.name},
+        entries=[(person_of[row["id_number"]], groups[row["priority_group"]], row["ward_id"])
+                 for row in rows if row["id_number"] in person_of])
+    results = []
+    for row in rows:
+        pk = person_of.get(row["id_number"])
+        if pk is None:
+            results.append({"row": row["row"], "status": "refused", "message": str(NOT_FROM_UPLOAD)})
+            continue
+        status = "created" if row["id_number"] in created else ("updated" if pk in changed else "unchanged")
+        results.append({"row": row["row"], "status": status, "message": _("registered") if pk in registered
+                        else _("already has a registration in progress")})
+    return results

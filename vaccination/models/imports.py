@@ -18,6 +18,9 @@ class ImportBatch(models.Model):
         REFUSED = "refused", _("File refused")
         APPLYING = "applying", _("Being recorded")
         DONE = "done", _("Recorded")
+        FAILED = "failed", _("Could not be finished")
+
+    FINAL = [Status.REFUSED, Status.DONE, Status.FAILED]
 
     kind = models.CharField(_("kind"), max_length=8, choices=Kind.choices)
     organisation = models.ForeignKey(Organisation, null=True, blank=True, on_delete=models.CASCADE,
@@ -28,12 +31,16 @@ class ImportBatch(models.Model):
     content = models.BinaryField(_("file content"))
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.CHECKING)
     refusal = models.CharField(_("why the file was refused"), max_length=500, blank=True)
+    # The uploader's language: the check runs later in a worker, and its messages must read like the page did.
+    language = models.CharField(_("language"), max_length=8, default=settings.LANGUAGE_CODE)
     total_rows = models.PositiveIntegerField(default=0)
     valid_rows = models.JSONField(default=list, blank=True)
     errors = models.JSONField(default=list, blank=True)  # [{"row": n, "column": "...", "message": "..."}]
     results = models.JSONField(default=list, blank=True)  # [{"row": n, "status": "...", "message": "..."}]
     created_at = models.DateTimeField(auto_now_add=True)
     applied_at = models.DateTimeField(null=True, blank=True)
+    # Moved on by every step and progress write, so a batch whose worker died can be told from a slow one.
+    updated_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-pk"]

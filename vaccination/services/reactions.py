@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from citizens.models import Person
 from citizens.selectors import people_for
 from citizens.services.messaging import notify
+from citizens.services.people import person_identity_change
 from registry.audit import audit_record
 from registry.models import Facility
 from registry.selectors import facility_list
@@ -182,17 +183,7 @@ def person_correct(*, actor, person_id: int, reason: str, **changes) -> Person:
         raise Http404
     if not reason.strip():
         raise ValidationError({"reason": _("Say why the details are corrected.")})
-    id_number = changes.get("id_number")
-    if id_number and Person.objects.filter(id_number=id_number).exclude(pk=person.pk).exists():
-        raise ValidationError({"id_number": _("This ID number already belongs to another person. "
-                                              "If it is yours, contact the response center.")})
-    before = {field: str(getattr(person, field)) for field in PERSON_FIELDS}
-    for field, value in changes.items():
-        if field in PERSON_FIELDS:
-            setattr(person, field, value)
-    person.save()
-    after = {field: str(getattr(person, field)) for field in PERSON_FIELDS}
-    audit_record(actor=actor, action="person.correct", target=person,
-                 changes={"before": before, "after": after, "reason": reason})
-    _tell(person, _("Your details were corrected"), reason)
+    # The one identity service audits before/after and tells the person (notification and SMS).
+    person_identity_change(actor=actor, person=person, reason=reason, action="person.correct",
+                           changes={field: value for field, value in changes.items() if field in PERSON_FIELDS})
     return person

@@ -8,14 +8,17 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from citizens.views.common import citizen_required, form_error
+from citizens.views.common import citizen_required, client_ip, form_error
 from registry.console import console_view, paginate
-from registry.models import AdministrativeUnit, Organisation
+from registry.models import AdministrativeUnit, Organisation, PriorityGroup
 from registry.services import organisation_register
 
 from ..imports import doses as dose_rows
 from ..imports import staff as staff_rows
-from ..imports.services import batches_of, import_confirm, import_upload, organisations_of, report_rows
+from ..imports.links import (link_request_answer, link_request_answer_by_code, link_request_by_code,
+                             link_request_send, link_requests_for)
+from ..imports.services import (batches_of, import_confirm, import_preview, import_upload, organisations_of,
+                                report_rows)
 from ..imports.sheets import csv_bytes, xlsx_bytes
 from ..models import ImportBatch, Registration
 
@@ -40,6 +43,20 @@ class OrganisationForm(forms.Form):
         if ward is None:
             raise ValidationError(_("No ward has this code."))
         return ward
+
+
+class LinkRequestForm(forms.Form):
+    id_number = forms.RegexField(label=gettext_lazy("ID number (CCCD, CMND or passport)"),
+                                 regex=r"^\s*[0-9A-Za-z ]{6,14}\s*$",
+                                 error_messages={"invalid": gettext_lazy("A CCCD has 12 digits, a CMND 9; a passport "
+                                                                         "6 to 12 letters and digits.")})
+    priority_group = forms.ModelChoiceField(label=gettext_lazy("Priority group"), queryset=PriorityGroup.objects.all())
+
+
+class LinkCodeForm(forms.Form):
+    code = forms.CharField(label=gettext_lazy("Code in the SMS"), max_length=20,
+                           widget=forms.TextInput(attrs={"autocomplete": "one-time-code",
+                                                         "autocapitalize": "characters"}))
 
 
 def _download(data: bytes, name: str, fmt: str) -> HttpResponse:
@@ -101,8 +118,64 @@ def organisation_detail_view(request, pk: int):
         "organisation": organisation, "page": paginate(request, _organisation_people(organisation, state)),
         "state": state, "states": [("", _("All"))] + [(key, Registration.Status(values[0]).label)
                                                       for key, values in STATE_GROUPS.items()],
-        "upload": UploadForm(), "imports": organisation.imports.all()[:20],
+        "upload": UploadForm(), "imports": organisation.imports.all()[:20], "ask": LinkRequestForm(),
     })
+
+
+@require_POST
+@citizen_required
+def organisation_link_request_view(request, pk: int):
+    organisation = get_object_or_404(organisations_of(request.user), pk=pk)
+    form = LinkRequestForm(request.POST)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            messages.error(request, " ".join(errors))
+        return redirect("vaccination:organisation_detail", pk=pk)
+    try:
+        link_request_send(actor=request.user, organisation=organisation, id_number=form.cleaned_data["id_number"],
+                          priority_group=form.cleaned_data["priority_group"])
+    except (PermissionDenied, ValidationError) as error:
+        messages.error(request, " ".join(getattr(error, "messages", [str(error)])))
+    else:
+        # The same words whatever the number: the organisation learns nothing until the person agrees.
+        messages.success(request, _("If this ID number belongs to someone we can reach, they get an SMS asking "
+                                    "whether they agree. They appear in your list once they agree."))
+    return redirect("vaccination:organisation_detail", pk=pk)
+
+
+def link_code_view(request):
+    """The public page where a person types the code from the SMS, sees who asks, and answers."""
+    form = LinkCodeForm(request.POST or None)
+    link = None
+    if request.method == "POST" and form.is_valid():
+        code, decision = form.cleaned_data["code"], request.POST.get("decision")
+        try:
+            if decision in ("accept", "decline"):
+                link = link_request_answer_by_code(code=code, accept=decision == "accept", ip=client_ip(request))
+                messages.success(request, _("You are now on the list of %(organisation)s.") % {
+                    "organisation": link.organisation.name} if decision == "accept" else _("The request is declined."))
+                return redirect("vaccination:link_code")
+            link = link_request_by_code(code=code, ip=client_ip(request))
+        except ValidationError as error:
+            form_error(form, error)
+    return render(request, "vaccination/organisations/link_code.html", {"form": form, "link": link})
+
+
+@citizen_required
+def link_request_list_view(request):
+    if request.method == "POST":
+        try:
+            link = link_request_answer(actor=request.user, request_id=int(request.POST.get("request") or 0),
+                                       accept=request.POST.get("decision") == "accept")
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("%(name)s is now on the list of %(organisation)s.") % {
+                "name": link.person.full_name, "organisation": link.organisation.name}
+                if link.status == "accepted" else _("The request is declined."))
+        return redirect("vaccination:link_request_list")
+    return render(request, "vaccination/organisations/link_requests.html", {
+        "requests": link_requests_for(request.user)})
 
 
 @citizen_required
@@ -152,10 +225,11 @@ def _batch_page(request, batch, *, base: str, confirm_url: str, report_url: str)
     return render(request, "vaccination/imports/detail.html", {
         "batch": batch, "base": base, "confirm_url": confirm_url, "report_url": report_url,
         "errors": sorted(errors_by_row.items())[:200], "valid_count": len(batch.valid_rows),
-        "invalid_count": len(errors_by_row) if batch.errors else 0, "preview": batch.valid_rows[:20],
+        "invalid_count": len(errors_by_row) if batch.errors else 0,
+        "preview": import_preview(batch) if batch.status == ImportBatch.Status.READY else None,
         "done": len(batch.results), "working": batch.status in (ImportBatch.Status.CHECKING,
                                                                ImportBatch.Status.APPLYING),
-        "recorded": sum(1 for r in batch.results if r["status"] in ("recorded", "created", "updated")),
+        "recorded": sum(1 for r in batch.results if r["status"] in ("recorded", "created", "updated", "unchanged")),
     })
 
 
