@@ -1,16 +1,16 @@
-"""The national dashboard's server time at 1,000 doses and at N doses (default 1,000,000), loaded with COPY.
+"""The national dashboard: requests per second at 1,000 doses and at N (default 1,000,000), and against a page
+that returns a constant through the same middleware.
 
-    python bench/dashboard.py [--n 1000000]
+    python bench/dashboard.py [--n 1000000] [--profile]
 
-Doses (and their people) are loaded with PostgreSQL COPY, the rollups rebuilt from them, then the dashboard
-page is requested through Django's test client (median of 7 requests). The dashboard reads only the rollups,
-so its time should not grow with the number of doses. Last line: `ratio dashboard = VALUE`, the time at N
-doses divided by the time at 1,000.
+Doses and their people are generated set-based (INSERT … SELECT generate_series), the rollups rebuilt from
+them, then each page is requested in-process through Django's test client for about two seconds, three times;
+the median is printed. Last lines: `ratio dashboard = VALUE` (dashboard req/s at N ÷ constant page req/s) and
+`ratio dashboard_scale = VALUE` (req/s at N ÷ req/s at 1,000: 1.0 means the page does not slow down with
+the number of doses). Higher is better. bench/http.py measures the same page through gunicorn.
 """
 import argparse
 import datetime
-import statistics
-import time
 
 from _django import scratch_database
 
@@ -18,13 +18,16 @@ from _django import scratch_database
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--n", type=int, default=1_000_000)
-    n = parser.parse_args().n
+    parser.add_argument("--profile", action="store_true", help="print where one dashboard request spends its time")
+    args = parser.parse_args()
 
-    with scratch_database() as connection:
+    with scratch_database():
+        from _data import doses_series, median_of, people_series, throughput
+        from django.conf import settings
         from django.contrib.auth import get_user_model
         from django.test import Client
+        from django.test.utils import teardown_test_environment
         from django.urls import reverse
-        from django.utils import timezone
         from django_otp.plugins.otp_totp.models import TOTPDevice
 
         from registry.models import AdministrativeUnit, Vaccine
@@ -33,6 +36,8 @@ def main() -> None:
         from reporting.rollups import rollups_rebuild
         from vaccination.models import Lot
 
+        teardown_test_environment()  # templates render as in production, without the test client's signals
+        settings.BENCH_ENDPOINTS = True
         load_reference_data()
         sites = []
         for province in AdministrativeUnit.objects.filter(level="province").order_by("code"):
@@ -41,7 +46,7 @@ def main() -> None:
                                          code=f"site-{ward.code}", name=f"Trạm {ward.name}", unit=ward))
         vaccine = Vaccine.objects.get(code="astrazeneca")
         lot = Lot.objects.create(vaccine=vaccine, lot_number="BENCH", expiry_date=datetime.date(2030, 1, 1),
-                                 quantity=n)
+                                 quantity=args.n)
         user = get_user_model().objects.create_user("national", "x", full_name="Quốc gia")
         staff_assignment_set(actor=None, user=user, role="national")
         client = Client()
@@ -51,54 +56,40 @@ def main() -> None:
         session["otp_device_id"] = device.persistent_id
         session.save()
         url = reverse("reporting:dashboard")
-        now = timezone.now()
-        loaded = 0
 
-        def load_until(total: int) -> None:
-            nonlocal loaded
-            with connection.cursor() as cursor:
-                raw = cursor.connection
-                with raw.cursor() as copy_cursor:
-                    with copy_cursor.copy(
-                            "COPY citizens_person (full_name, date_of_birth, sex, nationality, phone, id_kind, "
-                            "insurance_number, street, occupation, workplace, chronic_conditions, allergies, "
-                            "severe_reactions, medical_history, qr_token, ward_id, created_at, updated_at) "
-                            "FROM STDIN") as copy:
-                        for i in range(loaded, total):
-                            site = sites[i % len(sites)]
-                            copy.write_row([f"Người {i}", datetime.date(1980, 1, 1), "F", "Việt Nam", "", "", "", "",
-                                            "", "", "", "", "", "", f"bench-{i}", site.unit_id, now, now])
-                cursor.execute("SELECT id FROM citizens_person WHERE qr_token LIKE 'bench-%%' ORDER BY id OFFSET %s",
-                               [loaded])
-                person_ids = [row[0] for row in cursor.fetchall()]
-                with raw.cursor() as copy_cursor:
-                    with copy_cursor.copy(
-                            "COPY vaccination_dose (person_id, site_id, vaccine_id, lot_id, dose_number, given_at, "
-                            "override_reason, idempotency_key, source, voided, created_at) FROM STDIN") as copy:
-                        for index, person_id in enumerate(person_ids, start=loaded):
-                            copy.write_row([person_id, sites[index % len(sites)].pk, vaccine.pk, lot.pk,
-                                            1 + index % 2, now - datetime.timedelta(days=index % 60), "",
-                                            f"bench-{index}", "live", False, now])
-            loaded = total
+        def load(count: int, tag: str) -> None:
+            first = people_series(count, ward_ids=[s.unit_id for s in sites], tag=tag)
+            doses_series(count, first_person=first, site_ids=[s.pk for s in sites], vaccine_id=vaccine.pk,
+                         lot_id=lot.pk, tag=tag)
             rollups_rebuild()
 
-        def timed() -> float:
-            client.get(url)  # warm
-            samples = []
-            for _ in range(7):
-                started = time.perf_counter()
-                response = client.get(url)
-                samples.append(time.perf_counter() - started)
-                assert response.status_code == 200
-            return statistics.median(samples)
+        def dashboard() -> None:
+            assert client.get(url).status_code == 200
 
-        load_until(1000)
-        small = timed()
-        print(f"dashboard at      1,000 doses: {small * 1000:8.1f} ms", flush=True)
-        load_until(n)
-        large = timed()
-        print(f"dashboard at {n:>10,} doses: {large * 1000:8.1f} ms")
-        print(f"ratio dashboard = {large / small:.2f}")
+        def constant() -> None:
+            assert client.get("/bench/constant/").status_code == 200
+
+        def measure(label: str) -> float:
+            rate = median_of(3, lambda: throughput(dashboard))
+            print(f"dashboard at {label:>10} doses: {rate:8.1f} req/s", flush=True)
+            return rate
+
+        load(1000, "a")
+        small = measure("1,000")
+        print(f"loading {args.n:,} doses …", flush=True)
+        load(args.n - 1000, "b")
+        large = measure(f"{args.n:,}")
+        base = median_of(3, lambda: throughput(constant))
+        print(f"constant page:                {base:8.1f} req/s")
+        if args.profile:
+            import cProfile
+            import pstats
+
+            profiler = cProfile.Profile()
+            profiler.runcall(lambda: [dashboard() for _ in range(20)])
+            pstats.Stats(profiler).sort_stats("cumulative").print_stats(45)
+        print(f"ratio dashboard = {large / base:.3f}")
+        print(f"ratio dashboard_scale = {large / small:.2f}")
 
 
 if __name__ == "__main__":

@@ -7,7 +7,7 @@ from django.db.models import F, Q, Sum
 from django.http import Http404
 from django.utils import timezone
 
-from registry.models import AdministrativeUnit, Facility, Vaccine
+from registry.models import AdministrativeUnit, Facility
 from registry.selectors import jurisdiction_of
 from vaccination.models import Reaction, Registration, StockBalance
 from vaccination.selectors import expiry_warning_date, reaction_list
@@ -87,15 +87,11 @@ def area_for(user, *, province: str | None = None, district: str | None = None) 
     return area
 
 
-def _sum(qs) -> int:
-    return qs.aggregate(total=Sum("count"))["total"] or 0
-
-
 def totals(area: Area, today: datetime.date) -> dict:
-    doses = area.doses()
-    return {"today": _sum(doses.filter(day=today)),
-            "week": _sum(doses.filter(day__gt=today - datetime.timedelta(days=7))),
-            "total": _sum(doses), "target": settings.CAMPAIGN_TARGET_DOSES}
+    figures = area.doses().aggregate(
+        today=Sum("count", filter=Q(day=today)), week=Sum("count", filter=Q(day__gt=today - datetime.timedelta(days=7))),
+        total=Sum("count"))
+    return {**{name: value or 0 for name, value in figures.items()}, "target": settings.CAMPAIGN_TARGET_DOSES}
 
 
 def per_day(area: Area, today: datetime.date, days: int = 30) -> list[tuple[datetime.date, int]]:
@@ -159,17 +155,21 @@ def waiting(area: Area) -> list[dict]:
 
 def stock(area: Area, today: datetime.date) -> list[dict]:
     """Doses in stock per vaccine and the days they last at the past week's pace."""
-    held = dict(area.balances().values_list("lot__vaccine_id").annotate(n=Sum("quantity")))
+    held, names = {}, {}
+    for vaccine_id, name, n in area.balances().values_list("lot__vaccine_id", "lot__vaccine__name").annotate(
+            n=Sum("quantity")):
+        held[vaccine_id], names[vaccine_id] = n, name
     pace = dict(area.doses().filter(day__gt=today - datetime.timedelta(days=7)).values_list("vaccine_id")
                 .annotate(n=Sum("count")))
-    names = dict(Vaccine.objects.values_list("pk", "name"))
     return [{"vaccine": names[v], "doses": n, "days": round(n / (pace[v] / 7)) if pace.get(v) else None}
             for v, n in sorted(held.items(), key=lambda item: names[item[0]])]
 
 
 def reactions(area: Area) -> dict:
-    rows = dict(area.reactions().values_list("severity").annotate(n=Sum("count")))
-    serious = _sum(area.reactions().filter(serious=True))
+    rows, serious = {}, 0
+    for severity, n, n_serious in area.reactions().values_list("severity").annotate(
+            n=Sum("count"), serious=Sum("count", filter=Q(serious=True))):
+        rows[severity], serious = n, serious + (n_serious or 0)
     return {"by_severity": [(severity, label, rows.get(severity, 0))
                             for severity, label in Reaction.Severity.choices], "serious": serious}
 

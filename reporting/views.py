@@ -13,7 +13,7 @@ from registry.models import AdministrativeUnit, Facility
 from vaccination.imports.sheets import csv_bytes, safe_cell, xlsx_bytes
 from vaccination.models import Dose, Registration
 
-from . import selectors
+from . import selectors, tables
 
 SORTS = {"name": "name", "first": "first_pct", "full": "full_pct", "total": "total"}
 
@@ -38,10 +38,13 @@ def dashboard_view(request):
     key = SORTS.get(sort, "name")
     rows.sort(key=lambda r: (r[key] is None, r[key] if key == "name" else -(r[key] or 0)))
     totals = selectors.totals(area, today)
+    days = [(day, n, round(100 * n / peak)) for day, n in days]
+    waiting = selectors.waiting(area)
     return render(request, "reporting/dashboard.html", {
         "area": area, "totals": totals, "target_pct": round(100 * totals["total"] / totals["target"], 3),
-        "days": [(day, n, round(100 * n / peak)) for day, n in days], "rows": rows, "sort": sort,
-        "waiting": selectors.waiting(area), "stock": selectors.stock(area, today),
+        "chart_bars": tables.chart_bars(days), "chart_rows": tables.chart_rows(days), "sort": sort,
+        "map_cells": tables.map_cells(rows), "breakdown_rows": tables.breakdown_rows(area, rows),
+        "waiting": waiting, "waiting_rows": tables.waiting_rows(area, waiting), "stock": selectors.stock(area, today),
         "reactions": selectors.reactions(area),
         "stage_labels": [Registration.Status(s).label for s in (
             "submitted", "approved", "allocated", "scheduled", "no_show")],
