@@ -146,8 +146,11 @@ def signup_finish(*, user: User, code: str) -> User:
         user = User.objects.select_for_update().get(pk=user.pk)
         user.is_active = True
         user.save(update_fields=["is_active"])
-        Person.objects.update_or_create(
+        person, created = Person.objects.get_or_create(
             account=user, defaults={"full_name": user.full_name, "phone": user.phone, "managed_by": user})
+        if not created:  # a deactivated account signed up again: its person's identity changes like any other
+            person_identity_change(actor=user, person=person, changes={"full_name": user.full_name, "phone": user.phone},
+                                   reason=_("The account was signed up again with a code sent to its phone."))
         audit_record(actor=user, action="citizen.signup_finished", target=user)
     return user
 

@@ -263,3 +263,20 @@ def test_a_change_in_the_admin_goes_through_the_service(client, django_user_mode
     event = _identity_event(stranger)
     assert event.changes["before"] == {"full_name": "Hoàng Thị Lạ"}
     assert event.changes["after"] == {"full_name": "Hoàng Thị Lạ Mới"}
+
+
+def test_signing_up_again_after_deactivation_renames_through_the_service(client, db):
+    from citizens.models import User
+    from tests.citizens.conftest import last_code
+    from tests.factories import PASSWORD
+
+    for name in ("Nguyễn Thị Lan", "Nguyễn Thị Lan Anh"):
+        client.post(reverse("citizens:signup"), {"full_name": name, "phone": "0912345678",
+                                                 "password1": PASSWORD, "password2": PASSWORD})
+        client.post(reverse("citizens:signup_verify"), {"code": last_code("+84912345678")})
+        User.objects.filter(phone="+84912345678").update(is_active=False)
+    person = Person.objects.get(account__phone="+84912345678")
+    assert person.full_name == "Nguyễn Thị Lan Anh"
+    event = _identity_event(person)
+    assert event.changes["before"] == {"full_name": "Nguyễn Thị Lan"}
+    assert event.changes["after"] == {"full_name": "Nguyễn Thị Lan Anh"}
