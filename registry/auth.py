@@ -97,14 +97,14 @@ class OtpCheck:
     error: str = ""
 
 
-def staff_otp_check(*, user, token: str) -> OtpCheck:
-    """Check a staff member's authenticator code, answering what is true: the code is wrong and how many tries
-    remain, or until when codes are refused.
+def staff_otp_check(*, user, token: str, devices: list | None = None) -> OtpCheck:
+    """Check a staff member's authenticator code (against `devices`, by default their confirmed ones), answering
+    what is true: the code is wrong and how many tries remain, or until when codes are refused.
 
     Two limits: STAFF_OTP_MAX_FAILURES codes per STAFF_OTP_LOCK_SECONDS, counted before the check so parallel
     guesses cannot pass it together, and django-otp's back-off of a few seconds after each wrong code.
     """
-    devices = confirmed_devices(user)
+    devices = confirmed_devices(user) if devices is None else devices
     states = [(device, *device.verify_is_allowed()) for device in devices]
     ready = [device for device, allowed, _extra in states if allowed]
     if not ready:

@@ -57,14 +57,15 @@ def otp_setup_view(request):
     device = totp_device_for_enrolment(request.user)
     form = OtpTokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        if device.verify_token(form.cleaned_data["token"]):
+        check = staff_otp_check(user=request.user, token=form.cleaned_data["token"], devices=[device])
+        if check.device is not None:
             device.confirmed = True
             device.save(update_fields=["confirmed"])
             otp_login(request, device)
             audit_record(actor=request.user, action="staff.otp_enrolled", target=request.user)
             messages.success(request, _("Your authenticator is set up. You will need a code each time you sign in."))
             return redirect("console:home")
-        form.add_error("token", _("That code is not right. Check the time on your phone and type the newest code."))
+        form.add_error("token", check.error)
     return render(request, "registry/console_otp_setup.html", {
         "form": form, "qr_svg": totp_qr_svg(device), "secret": totp_secret(device),
     })

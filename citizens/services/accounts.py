@@ -155,23 +155,32 @@ def signup_finish(*, user: User, code: str) -> User:
     return user
 
 
+def _locked(attempt) -> ValidationError:
+    if attempt.by_address:
+        return ValidationError(_("Too many sign-in attempts from this connection. Try again after %(time)s.")
+                               % {"time": _at(attempt.until)}, code="locked")
+    return ValidationError(
+        _("Too many wrong passwords for this number. Try again after %(time)s, or reset your password.")
+        % {"time": _at(attempt.until)}, code="locked")
+
+
+def _citizen_password_attempt(key: str, ip: str | None):
+    """Count a citizen's password try (per number and per address) before it is checked; refused: why."""
+    attempt = password_attempt(account_key=key, ip=ip, max_tries=settings.CITIZEN_LOGIN_MAX_FAILURES,
+                               window_seconds=settings.CITIZEN_LOGIN_LOCK_SECONDS)
+    if attempt.refused:
+        raise _locked(attempt)
+    return attempt
+
+
 def citizen_authenticate(request, *, phone: str, password: str, ip: str | None = None) -> User:
     """Sign-in with phone and password: CITIZEN_LOGIN_MAX_FAILURES tries per number and window, and a limit
     per client address over all numbers; each try is counted before its password is checked."""
     key = f"citizen-login:{phone}"
-    attempt = password_attempt(account_key=key, ip=ip, max_tries=settings.CITIZEN_LOGIN_MAX_FAILURES,
-                               window_seconds=settings.CITIZEN_LOGIN_LOCK_SECONDS)
-    locked = ValidationError(
-        _("Too many wrong passwords for this number. Try again after %(time)s, or reset your password.")
-        % {"time": _at(attempt.until)}, code="locked")
-    if attempt.refused and attempt.by_address:
-        raise ValidationError(_("Too many sign-in attempts from this connection. Try again after %(time)s.")
-                              % {"time": _at(attempt.until)}, code="locked")
-    if attempt.refused:
-        raise locked
+    attempt = _citizen_password_attempt(key, ip)
     user = authenticate(request, phone=phone, password=password)
     if user is None:
-        raise locked if attempt.last else ValidationError(
+        raise _locked(attempt) if attempt.last else ValidationError(
             _("The phone number or password is not correct."), code="invalid")
     password_attempt_succeeded(key)
     return user
@@ -225,10 +234,21 @@ def password_reset_finish(*, phone: str, code: str, password: str) -> User:
     return user
 
 
-@transaction.atomic
 def phone_change_start(*, user: User, new_phone: str, password: str, ip: str | None = None) -> None:
+    """The password is a sign-in try like any other: counted toward the number's and the address's limits before
+    it is checked, and outside the transaction below so that a wrong one stays counted."""
+    key = f"citizen-login:{user.phone}"
+    attempt = _citizen_password_attempt(key, ip)
     if not user.check_password(password):
-        raise ValidationError({"password": _("The password is not correct.")})
+        if attempt.last:
+            raise _locked(attempt)
+        raise ValidationError({"password": _("The password is not correct.")}, code="invalid")
+    password_attempt_succeeded(key)
+    _phone_change_send(user=user, new_phone=new_phone, ip=ip)
+
+
+@transaction.atomic
+def _phone_change_send(*, user: User, new_phone: str, ip: str | None) -> None:
     if new_phone == user.phone:
         raise ValidationError({"new_phone": _("This is already your number.")})
     if User.objects.filter(phone=new_phone).exclude(pk=user.pk).exists():

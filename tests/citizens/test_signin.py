@@ -123,3 +123,15 @@ def test_phone_change_to_a_taken_number_is_refused(signed_up, django_user_model)
     page = signed_up.post(reverse("citizens:phone_change"), {"new_phone": "0987654321", "password": PASSWORD})
     assert "Số điện thoại này đã có tài khoản" in page.content.decode()
     assert not SmsMessage.objects.filter(phone="+84987654321").exists()
+
+
+def test_wrong_passwords_on_the_phone_change_form_count_toward_the_sign_in_lock(signed_up, settings):
+    settings.CITIZEN_LOGIN_MAX_FAILURES = 3
+    change = reverse("citizens:phone_change")
+    for _ in range(2):
+        page = signed_up.post(change, {"new_phone": "0987654321", "password": "nope"}).content.decode()
+        assert "Mật khẩu không đúng" in page
+    assert "Thử lại sau" in signed_up.post(change, {"new_phone": "0987654321", "password": "nope"}).content.decode()
+    page = signed_up.post(change, {"new_phone": "0987654321", "password": PASSWORD}).content.decode()
+    assert "Thử lại sau" in page
+    assert not SmsMessage.objects.filter(phone="+84987654321").exists()

@@ -201,3 +201,17 @@ def test_admin_sign_in_with_password_and_code(db, client, django_user_model):
     assert response.status_code == 302
     assert client.get("/admin/").status_code == 200
     assert AuditEvent.objects.filter(action="staff.sign_in", actor=root).count() == 1
+
+
+def test_enrolment_codes_are_answered_truthfully_too(world, client, settings):
+    settings.OTP_TOTP_THROTTLE_FACTOR = 60
+    _sign_in(client, "province_ha_noi")
+    client.get(reverse("console:otp_setup"))
+    device = TOTPDevice.objects.get(user=world["province_ha_noi"], confirmed=False)
+    wrong = _otp_message(client.post(reverse("console:otp_setup"), {"token": _wrong(device)}))
+    assert wrong == "Mã không đúng. Hãy nhập mã mới nhất trên ứng dụng xác thực. Bạn còn 4 lần thử."
+    device.refresh_from_db()
+    until = timezone.localtime(device.throttling_failure_timestamp + datetime.timedelta(seconds=60))
+    paused = _otp_message(client.post(reverse("console:otp_setup"), {"token": _token(device)}))
+    assert paused.endswith(f"Hãy chờ đến {until:%H:%M:%S} rồi nhập mã mới nhất.")
+    assert not TOTPDevice.objects.filter(user=world["province_ha_noi"], confirmed=True).exists()

@@ -50,3 +50,27 @@ def test_wrong_admin_passwords_at_once_get_at_most_the_limit_of_checks(live_serv
     no_server_error(answers)
     assert len(password_checks) <= 5
     assert sum("Thử lại sau" in answer.text for answer in answers) >= 10
+
+
+def test_authenticator_codes_at_once_get_at_most_the_limit_of_checks(live_server, officer, settings, monkeypatch):
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    settings.STAFF_OTP_MAX_FAILURES = 5
+    TOTPDevice.objects.create(user=officer, name="phone", confirmed=True)
+    people = browsers(live_server.url, 12, CONSOLE)
+    for browser in people:  # each signs in with the password, then types a code
+        assert browser.post(CONSOLE, {"username": "officer", "password": PASSWORD}).status == 302
+        browser.open_form("/console/otp/")
+    checked = []
+    original = TOTPDevice.verify_token
+    monkeypatch.setattr(TOTPDevice, "verify_token", lambda device, token: checked.append(token) or original(
+        device, token))
+    answers = together([lambda b=b, n=n: b.post("/console/otp/", {"token": f"{n:06d}"}) for n, b in enumerate(people)])
+
+    no_server_error(answers)
+    assert len(checked) <= 5
+    assert all(answer.status == 200 for answer in answers)
+    # Every other code was refused unchecked, saying until when: the limit, or django-otp's pause after a wrong one.
+    refused = [answer for answer in answers
+               if "Nhập sai mã quá nhiều lần. Thử lại sau" in answer.text or "Hãy chờ đến" in answer.text]
+    assert len(refused) >= 12 - len(checked)
