@@ -9,6 +9,7 @@ ROOT = BENCH.parent
 # The project's packages must win over same-named scripts here (bench/certificates.py vs certificates/).
 sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != BENCH]
 sys.path.insert(0, str(ROOT))
+sys.path.append(str(BENCH))  # last: the shared helpers here (_workers.py) still import
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.test")
 
 

@@ -16,12 +16,17 @@ from django.utils.translation import gettext_lazy as _
 from registry.models import AdministrativeUnit, Facility, Vaccine
 
 
+# The foreign keys below are not checked by the database: every writer's change would otherwise take a share
+# lock on the same district, site or vaccine row (and PostgreSQL turns many such lockers into a MultiXact), and
+# a rollup is derived data that `rollups_rebuild` recomputes from the facts, which do keep their checks.
+
+
 class DoseDaily(models.Model):
     day = models.DateField(_("day"))
-    site = models.ForeignKey(Facility, on_delete=models.CASCADE, related_name="+")
+    site = models.ForeignKey(Facility, on_delete=models.CASCADE, related_name="+", db_constraint=False)
     province_code = models.PositiveIntegerField(db_index=True)
     district_code = models.PositiveIntegerField(db_index=True)
-    vaccine = models.ForeignKey(Vaccine, on_delete=models.CASCADE, related_name="+")
+    vaccine = models.ForeignKey(Vaccine, on_delete=models.CASCADE, related_name="+", db_constraint=False)
     dose_number = models.PositiveSmallIntegerField()
     completes_series = models.BooleanField(default=False)
     count = models.IntegerField(default=0)
@@ -37,7 +42,8 @@ class DoseDaily(models.Model):
 
 
 class RegistrationCount(models.Model):
-    district = models.ForeignKey(AdministrativeUnit, on_delete=models.CASCADE, related_name="+")
+    district = models.ForeignKey(AdministrativeUnit, on_delete=models.CASCADE, related_name="+",
+                                 db_constraint=False)
     province_code = models.PositiveIntegerField(db_index=True)
     status = models.CharField(max_length=12)
     count = models.IntegerField(default=0)
@@ -53,7 +59,8 @@ class RegistrationCount(models.Model):
 
 class ReactionDaily(models.Model):
     day = models.DateField()
-    district = models.ForeignKey(AdministrativeUnit, on_delete=models.CASCADE, related_name="+")
+    district = models.ForeignKey(AdministrativeUnit, on_delete=models.CASCADE, related_name="+",
+                                 db_constraint=False)
     province_code = models.PositiveIntegerField(db_index=True)
     severity = models.CharField(max_length=10)
     serious = models.BooleanField(default=False)

@@ -3,6 +3,7 @@ from collections import Counter
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.db import connection
 from django.db.models import F, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -44,6 +45,15 @@ def _transition(*, actor, rows: QuerySet[Registration], to: str, reason: str = "
         if len(chunk) < settings.BULK_CHUNK_SIZE:
             break
     return changed
+
+
+def _event_add(*, registration_id: int, actor, at, from_status: str, to_status: str, reason: str = "") -> None:
+    """One registration event, as a plain INSERT: every registration and every dose writes one."""
+    with connection.cursor() as cursor:
+        cursor.execute("INSERT INTO vaccination_registrationevent (registration_id, actor_id, at, from_status, "
+                       "to_status, reason) VALUES (%s, %s, %s, %s, %s, %s)",
+                       [registration_id, actor.pk if actor is not None else None,
+                        connection.ops.adapt_datetimefield_value(at), from_status, to_status, reason[:300]])
 
 
 def registration_transition(*, actor, registration_id: int, to: str, reason: str = "", **updates) -> Registration:

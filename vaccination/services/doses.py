@@ -1,15 +1,14 @@
-"""The site's 4 steps and the dose record, the canonical fact of the platform.
+"""The site's 4 steps, confirmation of dose records, and the end of a session.
 
-`dose_record` is the one way a dose comes into being, live at a site, imported from an offline list, or
-added by the response center; recording it, the site's stock goes down, the appointment closes and the
-registration moves on in the same transaction, and the certificate and reporting hear of it after commit.
+`dose_record` (in dose_recording.py, imported here for callers) is the one way a dose comes into being, live
+at a site, imported from an offline list, or added by the response center; recording it, the site's stock
+goes down, the appointment closes and the registration moves on in the same transaction, and the
+certificate and reporting hear of it after commit.
 """
 import datetime
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Case, When
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -17,15 +16,15 @@ from django.utils.translation import gettext as _
 from citizens.models import HealthDeclaration, Person
 from registry.audit import audit_record
 from registry.models import Facility
-from registry.selectors import jurisdiction_of, scope
+from registry.selectors import jurisdiction_of
 
 from .. import screening
-from ..models import Appointment, DeclaredDose, Dose, Lot, Registration, Session, Visit
+from ..models import Appointment, DeclaredDose, Dose, Registration, Session, Visit
 from ..models import StockMovement
 from ..selectors import people_for_check_in
-from ..signals import dose_recorded, doses_confirmed
+from ..signals import doses_confirmed
 from .common import _appointments_release, _transition
-from .stock import _lock_balances, _move
+from .dose_recording import dose_record  # noqa: F401 - callers import the steps and the record from here
 
 Status = Registration.Status
 Step = Visit.Step
@@ -110,100 +109,6 @@ def _history(person: Person) -> list[tuple[datetime.date, int, object]]:
                 for d in DeclaredDose.objects.filter(registration__person=person).select_related("vaccine")]
     known = {number for _date, number, _vaccine in recorded}
     return sorted(recorded + [d for d in declared if d[1] not in known], key=lambda d: (d[0], d[1]))
-
-
-def _interval_after(vaccine, dose_number: int) -> int:
-    """Days before the dose after `dose_number` of `vaccine` may be given."""
-    if dose_number < vaccine.doses_in_series:
-        return vaccine.min_interval_days
-    return settings.BOOSTER_MIN_INTERVAL_DAYS
-
-
-@transaction.atomic
-def dose_record(*, actor, person_id: int, site_id: int, lot_id: int, idempotency_key: str,
-                given_at: datetime.datetime | None = None, dose_number: int | None = None, visit_id: int | None = None,
-                override_reason: str = "", source: str = Dose.Source.LIVE, confirm: bool = False) -> tuple[Dose, bool]:
-    """Record a dose once. Sending the same request again (same key) returns the first record and changes nothing."""
-    if not actor.has_perm("vaccination.record_dose") and not actor.has_perm("vaccination.correct_dose"):
-        raise PermissionDenied(_("You may not record doses."))
-    site = scope(Facility.objects.select_related("unit").filter(kind=Facility.Kind.SITE, pk=site_id),
-                 user=actor, facility="pk").first()
-    if site is None:
-        raise ValidationError({"site": _("Choose a vaccination site you work for.")})
-    person = Person.objects.select_for_update().filter(pk=person_id).first()
-    if person is None:
-        raise Http404
-    existing = Dose.objects.filter(idempotency_key=idempotency_key).first()
-    if existing is not None:
-        # Only the same request sent again gets its first record back; a stale or copied form reusing the key
-        # for someone or something else is refused, never passed off as this dose.
-        if existing.person_id != person.pk:
-            raise ValidationError({"idempotency_key": _("This request key was already used for another person.")})
-        if dose_number and existing.dose_number != dose_number:
-            raise ValidationError({"idempotency_key": _(
-                "This request key was already used for dose %(number)s of this person.") % {
-                "number": existing.dose_number}})
-        return existing, False
-    given_at = given_at or timezone.now()
-    if given_at > timezone.now() + datetime.timedelta(minutes=5):
-        raise ValidationError({"given_at": _("A dose cannot be recorded in the future.")})
-    lot = Lot.objects.select_related("vaccine").get(pk=lot_id)
-    if lot.expiry_date < timezone.localtime(given_at).date():
-        raise ValidationError({"lot": _("Lot %(lot)s had expired on that day.") % {"lot": lot.lot_number}})
-    history = _history(person)
-    number = dose_number or (max((n for _d, n, _v in history), default=0) + 1)
-    if Dose.objects.filter(person=person, dose_number=number, voided=False).exists():
-        raise ValidationError({"dose_number": _("Dose %(number)s of this person is already recorded.") % {
-            "number": number}})
-    earlier = [h for h in history if h[1] < number]
-    if earlier and not override_reason.strip():
-        last_date, last_number, last_vaccine = earlier[-1]
-        due = last_date + datetime.timedelta(days=_interval_after(last_vaccine, last_number))
-        if timezone.localtime(given_at).date() < due:
-            raise ValidationError({"override_reason": _(
-                "Too early: the previous dose was on %(date)s; this dose is due from %(due)s. "
-                "Give a reason to go ahead.") % {"date": last_date.strftime("%d/%m/%Y"),
-                                                 "due": due.strftime("%d/%m/%Y")}})
-        if last_number < last_vaccine.doses_in_series and last_vaccine.pk != lot.vaccine_id:
-            raise ValidationError({"override_reason": _(
-                "This person's series is with %(vaccine)s. Give a reason to use another vaccine.") % {
-                "vaccine": last_vaccine}})
-    balance = _lock_balances([(site.pk, lot.pk)])[(site.pk, lot.pk)]
-    _move(balance=balance, kind=StockMovement.Kind.ADMINISTERED, quantity=-1, actor=actor,
-          reason=f"{person.full_name} #{number}", at=given_at)
-    # The open registration, else the one that carries the course on after an earlier dose.
-    registration = person.registrations.filter(status__in=Registration.OPEN + [Status.VACCINATED]).order_by(
-        Case(When(status=Status.VACCINATED, then=1), default=0), "-created_at").first()
-    dose = Dose.objects.create(
-        person=person, registration=registration, visit_id=visit_id, site=site, vaccine=lot.vaccine, lot=lot,
-        dose_number=number, given_at=given_at, given_by=actor, override_reason=override_reason.strip()[:300],
-        idempotency_key=idempotency_key, source=source,
-        confirmed_at=timezone.now() if confirm else None, confirmed_by=actor if confirm else None,
-    )
-    if registration is not None:
-        _appointments_release(registration_ids=[registration.pk], to=Appointment.Status.ATTENDED)
-        within_series = number < lot.vaccine.doses_in_series
-        updates = {
-            "next_dose_number": number + 1,
-            "due_from": timezone.localtime(given_at).date() + datetime.timedelta(
-                days=_interval_after(lot.vaccine, number)),
-            "required_vaccine": lot.vaccine if within_series else None,
-        }
-        if registration.status == Status.VACCINATED:
-            Registration.objects.filter(pk=registration.pk).update(**updates)
-        else:
-            _transition(actor=actor, rows=Registration.objects.filter(pk=registration.pk), to=Status.VACCINATED,
-                        **updates)
-    if visit_id:
-        Visit.objects.filter(pk=visit_id).update(
-            step=Step.OBSERVING, observe_until=given_at + datetime.timedelta(minutes=settings.OBSERVATION_MINUTES))
-    audit_record(actor=actor, action="dose.record", target=dose,
-                 changes={"number": number, "lot": lot.lot_number, "source": source,
-                          "override": dose.override_reason})
-    dose_recorded.send(sender=Dose, dose=dose)
-    if confirm:
-        transaction.on_commit(lambda: doses_confirmed.send(sender=Dose, dose_ids=[dose.pk]))
-    return dose, True
 
 
 @transaction.atomic

@@ -8,8 +8,8 @@ from collections.abc import Iterable
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
-from django.db.models import QuerySet
+from django.db import IntegrityError, transaction
+from django.db.models import Exists, OuterRef, QuerySet
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -19,10 +19,10 @@ from registry.audit import audit_record
 from registry.models import AdministrativeUnit, PriorityGroup, Vaccine
 from registry.selectors import jurisdiction_of
 
-from ..models import DeclaredDose, Registration, RegistrationEvent
+from ..models import DeclaredDose, Registration
 from ..selectors import registration_list
 from ..signals import registrations_moved
-from .common import _appointments_release, _transition, registration_transition
+from .common import _appointments_release, _event_add, _transition, registration_transition
 
 Status = Registration.Status
 
@@ -47,27 +47,38 @@ def registration_submit(*, actor, person_id: int, priority_group: PriorityGroup,
                         wished_date: datetime.date | None, consent: bool, declared_doses: Iterable[dict] = (),
                         organisation=None) -> Registration:
     """A citizen registers one of their people. One open registration per person."""
-    person = people_for(actor).select_for_update(of=("self",)).filter(pk=person_id).first()
+    # The person's lock and whether a registration is already in progress, in one statement; one made
+    # meanwhile (a second tab waiting on the lock) is refused by the one-open-registration constraint.
+    person = (people_for(actor).select_related(None).order_by().select_for_update(of=("self",))
+              .annotate(has_open=Exists(Registration.objects.filter(person=OuterRef("pk"),
+                                                                    status__in=Registration.OPEN)))
+              .filter(pk=person_id).first())
     if person is None:
         raise Http404
     if not consent:
         raise ValidationError({"consent": _("Tick the consent box to register.")})
     if ward.level != AdministrativeUnit.Level.WARD:
         raise ValidationError({"ward": _("Choose the ward or commune.")})
-    if Registration.objects.filter(person=person, status__in=Registration.OPEN).exists():
-        raise ValidationError(_("%(name)s already has a registration in progress.") % {"name": person.full_name})
+    in_progress = ValidationError(_("%(name)s already has a registration in progress.") % {"name": person.full_name})
+    if person.has_open:
+        raise in_progress
     declared = sorted(declared_doses, key=lambda dose: dose["given_on"])
     now = timezone.now()
-    registration = Registration.objects.create(
+    registration = Registration(
         person=person, priority_group=priority_group, ward=ward, wished_date=wished_date, consent_at=now,
         created_by=actor, organisation=organisation, **_plan_next_dose(declared),
     )
-    DeclaredDose.objects.bulk_create([
-        DeclaredDose(registration=registration, dose_number=index, vaccine=dose["vaccine"],
-                     given_on=dose["given_on"], place=dose.get("place", ""))
-        for index, dose in enumerate(declared, start=1)
-    ])
-    RegistrationEvent.objects.create(registration=registration, actor=actor, at=now, to_status=Status.SUBMITTED)
+    try:
+        registration.save(force_insert=True)
+    except IntegrityError:
+        raise in_progress from None  # the transaction is rolled back with it
+    if declared:
+        DeclaredDose.objects.bulk_create([
+            DeclaredDose(registration=registration, dose_number=index, vaccine=dose["vaccine"],
+                         given_on=dose["given_on"], place=dose.get("place", ""))
+            for index, dose in enumerate(declared, start=1)
+        ])
+    _event_add(registration_id=registration.pk, actor=actor, at=now, from_status="", to_status=Status.SUBMITTED)
     registrations_moved.send(sender=Registration, moves={(ward.parent_id, "", Status.SUBMITTED): 1})
     audit_record(actor=actor, action="registration.submit", target=registration)
     return registration

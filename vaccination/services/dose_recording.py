@@ -1,0 +1,288 @@
+"""Recording a dose, the canonical fact, in as few statements as one transaction can take.
+
+Sites record doses all day and every station of a site draws on the same stock row, so the transaction:
+- locks the person (two stations sending the same request, or two doses of one person, queue there);
+- reads everything the rules need in one query: the request key, the lot and its vaccine, the site and its
+  area, the registration the dose moves on, and every dose the person had, recorded or declared;
+- checks every rule in Python on those facts;
+- writes one statement per row, and takes the site's stock row with the last statement before COMMIT
+  (`UPDATE … WHERE quantity >= 1 RETURNING`), so the stations of a site queue on it for the commit only.
+"""
+import datetime
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection, transaction
+from django.http import Http404
+from django.utils import timezone
+from django.utils.dateparse import parse_date, parse_datetime
+from django.utils.translation import gettext as _
+
+from citizens.models import Person
+from registry.audit import audit_record
+from registry.models import Vaccine
+from registry.selectors import covers
+
+from ..models import Dose, Lot, Registration, StockMovement, Visit
+from ..signals import dose_recorded, doses_confirmed, registrations_moved
+from .common import _event_add, _transition
+
+Status = Registration.Status
+# The open registration, else the one that carries the course on after an earlier dose.
+_CARRIES_THE_DOSE = [*Registration.OPEN, Status.VACCINATED]
+
+_FACTS = """
+    SELECT k.id, k.person_id,
+           l.id, l.lot_number, l.expiry_date, v.id, v.name, v.doses_in_series, v.min_interval_days,
+           f.id, u.province_code, u.district_code,
+           r.id, r.status, w.parent_id,
+           h.given_at, h.given_on, h.dose_number, hv.id, hv.name, hv.doses_in_series, hv.min_interval_days
+    FROM (SELECT 1 AS one) AS x
+    LEFT JOIN vaccination_dose k ON k.idempotency_key = %(key)s
+    LEFT JOIN vaccination_lot l ON l.id = %(lot)s
+    LEFT JOIN registry_vaccine v ON v.id = l.vaccine_id
+    LEFT JOIN registry_facility f ON f.id = %(site)s AND f.kind = 'site'
+    LEFT JOIN registry_administrativeunit u ON u.id = f.unit_id
+    LEFT JOIN vaccination_registration r ON r.id = (
+        SELECT o.id FROM vaccination_registration o WHERE o.person_id = %(person)s AND o.status IN ({statuses})
+        ORDER BY CASE WHEN o.status = 'vaccinated' THEN 1 ELSE 0 END, o.created_at DESC LIMIT 1)
+    LEFT JOIN registry_administrativeunit w ON w.id = r.ward_id
+    -- One row per earlier dose (the facts above repeat on each), or one row of NULLs for a first dose.
+    LEFT JOIN (
+        SELECT d.given_at AS given_at, NULL AS given_on, d.dose_number AS dose_number, d.vaccine_id AS vaccine_id
+        FROM vaccination_dose d WHERE d.person_id = %(person)s AND NOT d.voided
+        UNION ALL
+        SELECT NULL, dd.given_on, dd.dose_number, dd.vaccine_id
+        FROM vaccination_declareddose dd JOIN vaccination_registration dr ON dr.id = dd.registration_id
+        WHERE dr.person_id = %(person)s
+    ) AS h ON 1 = 1
+    LEFT JOIN registry_vaccine hv ON hv.id = h.vaccine_id
+""".format(statuses=", ".join(f"'{status}'" for status in _CARRIES_THE_DOSE))
+
+_INSERT_DOSE = """
+    INSERT INTO vaccination_dose (person_id, registration_id, visit_id, site_id, vaccine_id, lot_id, dose_number,
+        given_at, given_by_id, override_reason, idempotency_key, source, voided, created_at, confirmed_at,
+        confirmed_by_id)
+    VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s) RETURNING id"""
+_TAKE_FROM_STOCK = """
+    UPDATE vaccination_stockbalance SET quantity = quantity - 1, updated_at = %s
+    WHERE facility_id = %s AND lot_id = %s AND quantity >= 1 RETURNING quantity"""
+_LEDGER_LINE = """
+    INSERT INTO vaccination_stockmovement (at, kind, facility_id, lot_id, quantity, balance_after, actor_id, reason)
+    VALUES (%s, %s, %s, %s, -1, %s, %s, %s)"""
+
+
+@dataclass(frozen=True)
+class _Vaccine:
+    pk: int
+    name: str
+    doses_in_series: int
+    min_interval_days: int
+
+    def __str__(self) -> str:
+        return self.name
+
+
+@dataclass
+class _Facts:
+    key_dose_id: int | None
+    key_person_id: int | None
+    lot: tuple | None  # (id, lot_number, expiry_date, vaccine)
+    site: tuple | None  # (id, province_code, district_code)
+    registration: tuple | None  # (id, status, district_id)
+    recorded: list[tuple[datetime.date, int, _Vaccine]]
+    declared: list[tuple[datetime.date, int, _Vaccine]]
+
+    @property
+    def history(self) -> list[tuple[datetime.date, int, _Vaccine]]:
+        """Every dose the person had, a recorded dose winning over a declared one of the same number."""
+        known = {number for _day, number, _vaccine in self.recorded}
+        return sorted(self.recorded + [dose for dose in self.declared if dose[1] not in known],
+                      key=lambda dose: (dose[0], dose[1]))
+
+
+def _as_date(value) -> datetime.date:
+    return parse_date(value) if isinstance(value, str) else value
+
+
+def _as_datetime(value) -> datetime.datetime:
+    if isinstance(value, str):  # SQLite hands back text, in UTC
+        value = parse_datetime(value)
+    return timezone.make_aware(value, datetime.UTC) if timezone.is_naive(value) else value
+
+
+def _loaded(model, **values):
+    """An instance as if read from the database with these fields only (any other loads when first used)."""
+    names = [field.attname for field in model._meta.concrete_fields if field.attname in values]
+    return model.from_db(connection.alias, names, [values[name] for name in names])
+
+
+def _read_facts(cursor, *, person_id: int, site_id: int, lot_id: int, key: str) -> _Facts:
+    cursor.execute(_FACTS, {"key": key, "lot": lot_id, "site": site_id, "person": person_id})
+    rows = cursor.fetchall()
+    first = rows[0]
+    facts = _Facts(key_dose_id=first[0], key_person_id=first[1],
+                   lot=(first[2], first[3], _as_date(first[4]), _Vaccine(*first[5:9])) if first[2] else None,
+                   site=first[9:12] if first[9] else None, registration=first[12:15] if first[12] else None,
+                   recorded=[], declared=[])
+    for row in rows:
+        if row[15] is not None:
+            facts.recorded.append((timezone.localtime(_as_datetime(row[15])).date(), row[17], _Vaccine(*row[18:22])))
+        elif row[16] is not None:
+            facts.declared.append((_as_date(row[16]), row[17], _Vaccine(*row[18:22])))
+    return facts
+
+
+def _interval_after(vaccine, dose_number: int) -> int:
+    """Days before the dose after `dose_number` of `vaccine` may be given."""
+    if dose_number < vaccine.doses_in_series:
+        return vaccine.min_interval_days
+    return settings.BOOSTER_MIN_INTERVAL_DAYS
+
+
+def _dose_number(facts: _Facts, *, given_on: datetime.date, dose_number: int | None, vaccine: _Vaccine,
+                 override_reason: str) -> int:
+    """The dose number (the next one unless given), refused when already recorded, or too early or another
+    vaccine within a series without a reason."""
+    history = facts.history
+    number = dose_number or (max((n for _day, n, _vaccine in history), default=0) + 1)
+    if any(n == number for _day, n, _vaccine in facts.recorded):
+        raise ValidationError({"dose_number": _("Dose %(number)s of this person is already recorded.") % {
+            "number": number}})
+    earlier = [dose for dose in history if dose[1] < number]
+    if earlier and not override_reason.strip():
+        last_date, last_number, last_vaccine = earlier[-1]
+        due = last_date + datetime.timedelta(days=_interval_after(last_vaccine, last_number))
+        if given_on < due:
+            raise ValidationError({"override_reason": _(
+                "Too early: the previous dose was on %(date)s; this dose is due from %(due)s. "
+                "Give a reason to go ahead.") % {"date": last_date.strftime("%d/%m/%Y"),
+                                                 "due": due.strftime("%d/%m/%Y")}})
+        if last_number < last_vaccine.doses_in_series and last_vaccine.pk != vaccine.pk:
+            raise ValidationError({"override_reason": _(
+                "This person's series is with %(vaccine)s. Give a reason to use another vaccine.") % {
+                "vaccine": last_vaccine}})
+    return number
+
+
+def _registration_moves_on(cursor, *, actor, registration: tuple, number: int, vaccine: _Vaccine,
+                           given_on: datetime.date, now: datetime.datetime) -> None:
+    """The registration's booked appointment is attended and it waits for the next dose (or is done)."""
+    registration_id, status, district_id = registration
+    updates = {"next_dose_number": number + 1,
+               "due_from": given_on + datetime.timedelta(days=_interval_after(vaccine, number)),
+               "required_vaccine_id": vaccine.pk if number < vaccine.doses_in_series else None}
+    cursor.execute("UPDATE vaccination_appointment SET status = %s WHERE registration_id = %s AND status = %s",
+                   ["attended", registration_id, "booked"])
+    moves = status != Status.VACCINATED
+    cursor.execute(
+        "UPDATE vaccination_registration SET status = %s, next_dose_number = %s, due_from = %s, "
+        f"required_vaccine_id = %s{', status_reason = %s' if moves else ''} WHERE id = %s AND status = %s",
+        [Status.VACCINATED, updates["next_dose_number"], connection.ops.adapt_datefield_value(updates["due_from"]),
+         updates["required_vaccine_id"], *([""] if moves else []), registration_id, status])
+    if cursor.rowcount == 0:
+        # A district booked or released it since it was read: the general path, which locks it first.
+        _transition(actor=actor, rows=Registration.objects.filter(pk=registration_id), to=Status.VACCINATED,
+                    **updates)
+    elif moves:
+        _event_add(registration_id=registration_id, actor=actor, at=now, from_status=status,
+                   to_status=Status.VACCINATED)
+        registrations_moved.send(sender=Registration, moves={(district_id, status, Status.VACCINATED): 1})
+
+
+def _take_from_stock(cursor, *, actor, site_id: int, lot_id: int, at: datetime.datetime, reason: str,
+                     now: datetime.datetime) -> None:
+    """One dose out of the site's stock of the lot, with its ledger line; refused when none is left.
+    The stock row stays locked from here to COMMIT, so this comes last."""
+    adapt = connection.ops.adapt_datetimefield_value
+    line = [adapt(at), StockMovement.Kind.ADMINISTERED, site_id, lot_id, actor.pk, reason[:300]]
+    if connection.vendor == "postgresql":
+        cursor.execute(f"WITH taken AS ({_TAKE_FROM_STOCK}) " + _LEDGER_LINE.replace(
+            "VALUES (%s, %s, %s, %s, -1, %s, %s, %s)", "SELECT %s, %s, %s, %s, -1, quantity, %s, %s FROM taken"
+        ) + " RETURNING balance_after", [adapt(now), site_id, lot_id, *line[:4], *line[4:]])
+        taken = cursor.fetchone()
+    else:
+        cursor.execute(_TAKE_FROM_STOCK, [adapt(now), site_id, lot_id])
+        taken = cursor.fetchone()
+        if taken is not None:
+            cursor.execute(_LEDGER_LINE, [*line[:4], taken[0], *line[4:]])
+    if taken is None:
+        cursor.execute("SELECT quantity FROM vaccination_stockbalance WHERE facility_id = %s AND lot_id = %s",
+                       [site_id, lot_id])
+        held = cursor.fetchone()
+        raise ValidationError({"quantity": _("Only %(available)s doses of this lot are in stock.") % {
+            "available": held[0] if held else 0}})
+
+
+@transaction.atomic
+def dose_record(*, actor, person_id: int, site_id: int, lot_id: int, idempotency_key: str,
+                given_at: datetime.datetime | None = None, dose_number: int | None = None, visit_id: int | None = None,
+                override_reason: str = "", source: str = Dose.Source.LIVE, confirm: bool = False) -> tuple[Dose, bool]:
+    """Record a dose once. Sending the same request again (same key) returns the first record and changes nothing."""
+    if not actor.has_perm("vaccination.record_dose") and not actor.has_perm("vaccination.correct_dose"):
+        raise PermissionDenied(_("You may not record doses."))
+    with connection.cursor() as cursor:
+        lock = " FOR UPDATE" if connection.features.has_select_for_update else ""
+        cursor.execute(f"SELECT full_name FROM citizens_person WHERE id = %s{lock}", [person_id])
+        person = cursor.fetchone()
+        if person is None:
+            raise Http404
+        # After the lock, so that a dose recorded meanwhile by another station for this person is seen.
+        facts = _read_facts(cursor, person_id=person_id, site_id=site_id, lot_id=lot_id, key=idempotency_key)
+        if facts.site is None or not covers(actor, province_code=facts.site[1], district_code=facts.site[2],
+                                            facility_id=site_id):
+            raise ValidationError({"site": _("Choose a vaccination site you work for.")})
+        if facts.key_dose_id is not None:
+            # Only the same request sent again gets its first record back; a stale or copied form reusing the key
+            # for someone or something else is refused, never passed off as this dose.
+            if facts.key_person_id != person_id:
+                raise ValidationError({"idempotency_key": _("This request key was already used for another person.")})
+            existing = Dose.objects.get(pk=facts.key_dose_id)
+            if dose_number and existing.dose_number != dose_number:
+                raise ValidationError({"idempotency_key": _(
+                    "This request key was already used for dose %(number)s of this person.") % {
+                    "number": existing.dose_number}})
+            return existing, False
+        now = timezone.now()
+        given_at = given_at or now
+        if given_at > now + datetime.timedelta(minutes=5):
+            raise ValidationError({"given_at": _("A dose cannot be recorded in the future.")})
+        if facts.lot is None:
+            raise ValidationError({"lot": _("Choose a lot this site holds.")})
+        _lot_id, lot_number, expiry_date, vaccine = facts.lot
+        given_on = timezone.localtime(given_at).date()
+        if expiry_date < given_on:
+            raise ValidationError({"lot": _("Lot %(lot)s had expired on that day.") % {"lot": lot_number}})
+        number = _dose_number(facts, given_on=given_on, dose_number=dose_number, vaccine=vaccine,
+                              override_reason=override_reason)
+
+        adapt = connection.ops.adapt_datetimefield_value
+        registration_id = facts.registration[0] if facts.registration else None
+        fields = {"person_id": person_id, "registration_id": registration_id, "visit_id": visit_id,
+                  "site_id": site_id, "vaccine_id": vaccine.pk, "lot_id": lot_id, "dose_number": number,
+                  "given_at": given_at, "given_by_id": actor.pk, "override_reason": override_reason.strip()[:300],
+                  "idempotency_key": idempotency_key, "source": source, "voided": False, "created_at": now,
+                  "confirmed_at": now if confirm else None, "confirmed_by_id": actor.pk if confirm else None}
+        cursor.execute(_INSERT_DOSE, [adapt(v) if isinstance(v, datetime.datetime) else v for v in fields.values()])
+        dose = _loaded(Dose, id=cursor.fetchone()[0], **fields)
+        dose.person = _loaded(Person, id=person_id, full_name=person[0])
+        dose.lot = _loaded(Lot, id=lot_id, vaccine_id=vaccine.pk, lot_number=lot_number, expiry_date=expiry_date)
+        dose.vaccine = _loaded(Vaccine, id=vaccine.pk, name=vaccine.name, doses_in_series=vaccine.doses_in_series,
+                               min_interval_days=vaccine.min_interval_days)
+        if facts.registration is not None:
+            _registration_moves_on(cursor, actor=actor, registration=facts.registration, number=number,
+                                   vaccine=vaccine, given_on=given_on, now=now)
+        if visit_id:
+            cursor.execute("UPDATE vaccination_visit SET step = %s, observe_until = %s WHERE id = %s",
+                           [Visit.Step.OBSERVING,
+                            adapt(given_at + datetime.timedelta(minutes=settings.OBSERVATION_MINUTES)), visit_id])
+        audit_record(actor=actor, action="dose.record", target=dose,
+                     changes={"number": number, "lot": lot_number, "source": source,
+                              "override": dose.override_reason})
+        dose_recorded.send(sender=Dose, dose=dose)
+        _take_from_stock(cursor, actor=actor, site_id=site_id, lot_id=lot_id, at=given_at,
+                         reason=f"{person[0]} #{number}", now=now)
+    if confirm:
+        transaction.on_commit(lambda: doses_confirmed.send(sender=Dose, dose_ids=[dose.pk]))
+    return dose, True
