@@ -3,6 +3,7 @@ from functools import wraps
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
+from django.contrib.auth.views import redirect_to_login
 from django.core.paginator import Paginator
 from django.shortcuts import redirect
 
@@ -18,7 +19,7 @@ def console_view(permission: str | None = None):
         def wrapper(request, *args, **kwargs):
             user = request.user
             if not user.is_authenticated or not user.is_staff:
-                return redirect(f"{settings.CONSOLE_LOGIN_PATH}?next={request.get_full_path()}")
+                return redirect_to_login(request.get_full_path(), settings.CONSOLE_LOGIN_PATH)
             if otp_required(user) and not user.is_verified():
                 if confirmed_devices(user):
                     return redirect("console:otp_verify")

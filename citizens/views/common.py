@@ -1,7 +1,7 @@
 from functools import wraps
 
+from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
-from django.shortcuts import redirect
 
 from registry.http import client_ip, credentials_page, safe_next  # noqa: F401 - re-exported for the views
 
@@ -12,7 +12,7 @@ def citizen_required(view):
     @wraps(view)
     def wrapper(request, *args, **kwargs):
         if not request.user.is_authenticated or request.user.is_staff:
-            return redirect(f"/signin/?next={request.get_full_path()}")
+            return redirect_to_login(request.get_full_path(), "/signin/")
         return view(request, *args, **kwargs)
 
     return wrapper

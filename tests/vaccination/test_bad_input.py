@@ -5,7 +5,6 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from tests.vaccination.conftest import department
 from vaccination.models import Dose, Lot, Registration, Session, StockBalance, StockMovement, Visit
 from vaccination.services.doses import visit_check_in, visit_inject, visit_screen
 from vaccination.services.registrations import registrations_allocate, registrations_approve
@@ -192,3 +191,15 @@ def test_bulk_action_goes_back_to_the_queue_whatever_query_string_is_posted(worl
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("vaccination_console:registration_list") + "?")
     assert "\n" not in response["Location"] and "evil.example/" not in response["Location"].split("?")[0]
+
+
+@pytest.mark.parametrize("path", ["/console/vaccination/registrations/?status=approved&district=3&page=2",
+                                  "/vaccination/people/1/?tab=doses&x=%2F%2Fevil"])
+def test_sign_in_comes_back_to_the_whole_page_asked_for(client, path):
+    from urllib.parse import parse_qs, urlsplit
+
+    response = client.get(path)
+    assert response.status_code == 302
+    location = urlsplit(response["Location"])
+    assert location.path in ("/console/login/", "/signin/")
+    assert parse_qs(location.query) == {"next": [path]}  # the filters survive, nothing leaks into the sign-in URL
