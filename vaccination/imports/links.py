@@ -28,6 +28,7 @@ from registry.text import ascii_fold
 from registry.throttle import throttle_hit
 
 from ..models import LinkRequest, OrganisationPerson, Registration
+from .services import organisations_of
 from .staff import registrations_open
 
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I to misread from an SMS
@@ -54,8 +55,6 @@ def _at(moment: datetime.datetime) -> str:
 def link_request_send(*, actor, organisation, id_number: str, priority_group: PriorityGroup) -> None:
     """Ask the holder of `id_number` to join the organisation's list. Returns nothing, on purpose: the answer
     must not tell whether the number is known, on the list already, or reachable."""
-    from .services import organisations_of
-
     if not organisations_of(actor).filter(pk=organisation.pk).exists():
         raise Http404
     if organisation.confirmed_at is None:

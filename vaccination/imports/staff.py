@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from citizens.models import Person, new_qr_token
+from citizens.models import Person, id_number_mask, new_qr_token
 from citizens.phones import phone_display, phone_normalize
 from citizens.services.people import people_identity_change
 from registry.models import AdministrativeUnit, PriorityGroup
@@ -166,7 +166,7 @@ def preview(rows: list[dict]) -> tuple[list[str], list[list]]:
     header = [_("Row"), str(COLUMNS["full_name"]), _("Date of birth"), _("ID number"), _("Mobile number"),
               _("Priority group"), _("What will happen")]
     lines = [[row["row"], row["full_name"], datetime.date.fromisoformat(row["date_of_birth"]).strftime("%d/%m/%Y"),
-              "•" * (len(row["id_number"]) - 3) + row["id_number"][-3:], phone_display(row["phone"]),
+              id_number_mask(row["id_number"]), phone_display(row["phone"]),
               row["priority_group"], str(ACTIONS.get(row.get("action", "create"), ""))]
              for row in rows[:PREVIEW_ROWS]]
     return header, lines

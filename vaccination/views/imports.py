@@ -164,8 +164,11 @@ def link_code_view(request):
 @citizen_required
 def link_request_list_view(request):
     if request.method == "POST":
+        request_id = request.POST.get("request", "")
+        if not request_id.isdecimal():
+            raise Http404
         try:
-            link = link_request_answer(actor=request.user, request_id=int(request.POST.get("request") or 0),
+            link = link_request_answer(actor=request.user, request_id=int(request_id),
                                        accept=request.POST.get("decision") == "accept")
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
