@@ -64,7 +64,8 @@ _INSERT_DOSE = """
     INSERT INTO vaccination_dose (person_id, registration_id, visit_id, site_id, vaccine_id, lot_id, dose_number,
         given_at, given_by_id, override_reason, idempotency_key, source, voided, created_at, confirmed_at,
         confirmed_by_id)
-    VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s) RETURNING id"""
+    VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)
+    ON CONFLICT (idempotency_key) DO NOTHING RETURNING id"""
 _TAKE_FROM_STOCK = """
     UPDATE vaccination_stockbalance SET quantity = quantity - 1, updated_at = %s
     WHERE facility_id = %s AND lot_id = %s AND quantity >= 1 RETURNING quantity"""
@@ -265,7 +266,12 @@ def dose_record(*, actor, person_id: int, site_id: int, lot_id: int, idempotency
                   "idempotency_key": idempotency_key, "source": source, "voided": False, "created_at": now,
                   "confirmed_at": now if confirm else None, "confirmed_by_id": actor.pk if confirm else None}
         cursor.execute(_INSERT_DOSE, [adapt(v) if isinstance(v, datetime.datetime) else v for v in fields.values()])
-        dose = _loaded(Dose, id=cursor.fetchone()[0], **fields)
+        inserted = cursor.fetchone()
+        if inserted is None:
+            # The key was taken meanwhile by a request for another person (the person lock queues the same
+            # person's): the check above could not see it, the unique key did.
+            raise ValidationError({"idempotency_key": _("This request key was already used for another person.")})
+        dose = _loaded(Dose, id=inserted[0], **fields)
         dose.person = _loaded(Person, id=person_id, full_name=person[0])
         dose.lot = _loaded(Lot, id=lot_id, vaccine_id=vaccine.pk, lot_number=lot_number, expiry_date=expiry_date)
         dose.vaccine = _loaded(Vaccine, id=vaccine.pk, name=vaccine.name, doses_in_series=vaccine.doses_in_series,
