@@ -78,11 +78,11 @@ def _people_on_file(organisation, id_numbers, *, lock: bool) -> tuple[dict[str, 
     if lock:
         people = people.select_for_update(of=("self",)).order_by("pk")
     existing = {person.id_number: person for person in people}
-    owned = set(OrganisationPerson.objects.filter(
-        organisation=organisation, origin=OrganisationPerson.Origin.ADDED, person_id__in=[p.pk for p in
-                                                                                          existing.values()],
-        person__account__isnull=True, person__managed_by__isnull=True).values_list("person_id", flat=True))
-    return existing, owned
+    owned = OrganisationPerson.objects.filter(
+        organisation=organisation, origin=OrganisationPerson.Origin.ADDED,
+        person_id__in=[person.pk for person in existing.values()],
+        person__account__isnull=True, person__managed_by__isnull=True)
+    return existing, set(owned.values_list("person_id", flat=True))
 
 
 def _identity(row: dict) -> dict:
