@@ -74,3 +74,28 @@ def test_a_registration_moved_by_the_district_meanwhile_still_moves_on(world, lo
     assert RegistrationEvent.objects.filter(registration=registration, to_status="vaccinated").get().from_status \
         == "scheduled"
     assert RegistrationCount.objects.filter(status="scheduled").aggregate(n=Sum("count"))["n"] == waiting - 1
+
+
+@pytest.fixture
+def tx_world(request, transactional_db):
+    from registry.models import AdministrativeUnit
+    from registry.reference_data import load_reference_data
+
+    if not AdministrativeUnit.objects.exists():
+        load_reference_data()
+    return request.getfixturevalue("world")
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_one_key_sent_for_two_people_at_once_is_refused_with_a_message(tx_world, lot, django_user_model):
+    from tests.conftest import PHUC_XA
+    from tests.vaccination.conftest import citizen_person
+    from tests.vaccination.test_concurrency import _run_together
+
+    world = tx_world
+    people = [citizen_person(django_user_model, f"09167{i:05d}", f"Người {i}", PHUC_XA)[1] for i in range(2)]
+    errors = _run_together([lambda p=p: _record(world, p, lot.pk, key="shared") for p in people])
+    assert len(errors) == 1 and isinstance(errors[0], ValidationError)
+    assert errors[0].messages == ["Mã yêu cầu này đã được dùng cho người khác."]
+    assert Dose.objects.count() == 1

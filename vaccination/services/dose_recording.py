@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 from django.http import Http404
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
@@ -265,7 +265,12 @@ def dose_record(*, actor, person_id: int, site_id: int, lot_id: int, idempotency
                   "given_at": given_at, "given_by_id": actor.pk, "override_reason": override_reason.strip()[:300],
                   "idempotency_key": idempotency_key, "source": source, "voided": False, "created_at": now,
                   "confirmed_at": now if confirm else None, "confirmed_by_id": actor.pk if confirm else None}
-        cursor.execute(_INSERT_DOSE, [adapt(v) if isinstance(v, datetime.datetime) else v for v in fields.values()])
+        try:
+            cursor.execute(_INSERT_DOSE, [adapt(v) if isinstance(v, datetime.datetime) else v
+                                          for v in fields.values()])
+        except IntegrityError:
+            # The person is locked, so only another person's dose, recorded meanwhile, can hold this key.
+            raise ValidationError(_("This request key was already used for another person.")) from None
         inserted = cursor.fetchone()
         if inserted is None:
             # The key was taken meanwhile by a request for another person (the person lock queues the same
