@@ -4,8 +4,10 @@ import logging
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
+
+from registry.bulk import insert_columns, reserve_ids
 
 from ..models import Notification, Person, SmsMessage
 from ..sms import SmsDeliveryError, sms_transmit
@@ -101,12 +103,36 @@ def notifications_mark_read(*, user, ids: list[int] | None = None) -> int:
 
 @dataclass
 class Notice:
-    person: Person
-    title: str
+    """What to tell one person. Give `person` (with `account` and `managed_by` loaded), or only `person_id`:
+    bulk callers then skip building a Person per row and the recipients are read in one query."""
+    person: Person | None = None
+    title: str = ""
     body: str = ""
     link: str = ""
     sms_text: str | None = None
     sms_purpose: str = SmsMessage.Purpose.NOTICE
+    person_id: int | None = None
+
+
+def _recipients(notices: list[Notice]) -> list[tuple[int, int | None, str]]:
+    """(person id, recipient account id, phone to text) per notice: the person's phone, else their account's."""
+    missing = {n.person_id for n in notices if n.person is None}
+    known = {}
+    if missing:
+        for pk, phone, account, account_phone, manager, manager_phone in Person.objects.filter(
+                pk__in=missing).values_list("pk", "phone", "account_id", "account__phone", "managed_by_id",
+                                            "managed_by__phone"):
+            recipient, recipient_phone = (account, account_phone) if account else (manager, manager_phone)
+            known[pk] = (pk, recipient, phone or recipient_phone or "")
+    result = []
+    for notice in notices:
+        if notice.person is None:
+            result.append(known[notice.person_id])
+            continue
+        recipient = notice.person.account or notice.person.managed_by
+        result.append((notice.person.pk, recipient.pk if recipient else None,
+                       notice.person.phone or (recipient.phone if recipient else "")))
+    return result
 
 
 def _enqueue_many(message_ids: list[int]) -> None:
@@ -120,27 +146,32 @@ def _enqueue_many(message_ids: list[int]) -> None:
 
 @transaction.atomic
 def notify_many(notices: list[Notice]) -> int:
-    """`notify` for many people at once, written set-wise; the SMS go to one task after commit.
-
-    Each Notice's person must come with `account` and `managed_by` loaded (select_related).
-    """
+    """`notify` for many people at once, written set-wise; the SMS go to one task after commit."""
     now = timezone.now()
-    messages, sms_for = [], {}
-    for index, notice in enumerate(notices):
-        recipient = notice.person.account or notice.person.managed_by
-        phone = notice.person.phone or (recipient.phone if recipient else "")
-        if notice.sms_text and phone:
-            sms_for[index] = len(messages)
-            messages.append(SmsMessage(phone=phone, text=notice.sms_text, purpose=notice.sms_purpose,
-                                       next_attempt_at=now))
-    SmsMessage.objects.bulk_create(messages, batch_size=2000)
-    Notification.objects.bulk_create([
-        Notification(person=notice.person, recipient=notice.person.account or notice.person.managed_by,
-                     title=notice.title, body=notice.body, link=notice.link,
-                     sms=messages[sms_for[index]] if index in sms_for else None)
-        for index, notice in enumerate(notices)
-    ], batch_size=2000)
-    ids = [message.pk for message in messages]
+    recipients = _recipients(notices)
+    texted = [index for index, notice in enumerate(notices) if notice.sms_text and recipients[index][2]]
+    if connection.vendor == "postgresql":
+        ids = reserve_ids(SmsMessage, len(texted))
+        insert_columns(SmsMessage, {
+            "id": ids, "phone": [recipients[i][2] for i in texted], "text": [notices[i].sms_text for i in texted],
+            "purpose": [notices[i].sms_purpose for i in texted], "next_attempt_at": now}, len(texted))
+        sms_of = dict(zip(texted, ids))
+        insert_columns(Notification, {
+            "person": [person for person, _recipient, _phone in recipients],
+            "recipient": [recipient for _person, recipient, _phone in recipients],
+            "title": [n.title for n in notices], "body": [n.body for n in notices], "link": [n.link for n in notices],
+            "sms": [sms_of.get(index) for index in range(len(notices))]}, len(notices))
+    else:
+        messages = SmsMessage.objects.bulk_create([
+            SmsMessage(phone=recipients[i][2], text=notices[i].sms_text, purpose=notices[i].sms_purpose,
+                       next_attempt_at=now) for i in texted], batch_size=2000)
+        sms_of = {index: message.pk for index, message in zip(texted, messages)}
+        Notification.objects.bulk_create([
+            Notification(person_id=person, recipient_id=recipient, title=notice.title, body=notice.body,
+                         link=notice.link, sms_id=sms_of.get(index))
+            for index, (notice, (person, recipient, _phone)) in enumerate(zip(notices, recipients))
+        ], batch_size=2000)
+        ids = list(sms_of.values())
     if ids:
         transaction.on_commit(lambda: _enqueue_many(ids))
     return len(notices)

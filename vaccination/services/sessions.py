@@ -4,7 +4,7 @@ import datetime
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F, Q, Subquery, Sum
 from django.http import Http404
 from django.utils import timezone, translation
@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from citizens.services.messaging import Notice, notify_many
 from registry.audit import audit_record
+from registry.bulk import insert_columns, reserve_ids
 from registry.models import AdministrativeUnit, Facility
 from registry.selectors import facility_list, jurisdiction_of
 from registry.text import ascii_fold
@@ -75,44 +76,51 @@ def session_create(*, actor, site_id: int, date: datetime.date, start_time: date
     return session
 
 
-def _appointment_notices(appointments: list[Appointment], session: Session) -> list[Notice]:
+# What booking needs of each registration, read as plain values: at thousands per session, a Registration and
+# Person instance per row cost more than all the database work of the booking.
+BOOKING_FIELDS = ("pk", "next_dose_number", "person_id", "person__full_name")
+
+
+def _appointment_notices(booked: list[tuple], session: Session) -> list[Notice]:
+    """One notice per (person id, name, dose number, slot start)."""
     site = session.site
+    fixed = {"date": session.date.strftime("%d/%m/%Y"), "end": session.end_time.strftime("%H:%M"),
+             "site": site.name, "address": site.address}
     with translation.override(settings.LANGUAGE_CODE):
-        notices = []
-        for appointment in appointments:
-            person = appointment.registration.person
-            values = {
-                "name": person.full_name, "date": session.date.strftime("%d/%m/%Y"),
-                "start": appointment.slot_start.strftime("%H:%M"), "end": session.end_time.strftime("%H:%M"),
-                "site": site.name, "address": site.address, "dose": appointment.dose_number,
-            }
-            notices.append(Notice(
-                person=person,
-                title=_("Vaccination appointment on %(date)s") % values,
-                body=_("%(name)s: dose %(dose)s on %(date)s from %(start)s to %(end)s at %(site)s, %(address)s. "
-                       "Bring your ID and your health QR code.") % values,
-                sms_text=ascii_fold(_("COVID-19 vaccination of %(name)s: dose %(dose)s on %(date)s from %(start)s to "
-                                      "%(end)s at %(site)s. Bring your ID.") % values),
-                sms_purpose="appointment",
-            ))
+        title = _("Vaccination appointment on %(date)s") % fixed
+        body = _("%(name)s: dose %(dose)s on %(date)s from %(start)s to %(end)s at %(site)s, %(address)s. "
+                 "Bring your ID and your health QR code.")
+        sms = ascii_fold(_("COVID-19 vaccination of %(name)s: dose %(dose)s on %(date)s from %(start)s to "
+                           "%(end)s at %(site)s. Bring your ID."))
+    notices = []
+    for person_id, name, dose, start in booked:
+        values = {**fixed, "name": name, "dose": dose, "start": start.strftime("%H:%M")}
+        notices.append(Notice(person_id=person_id, title=title, body=body % values,
+                              sms_text=sms % {**values, "name": ascii_fold(name), "site": ascii_fold(site.name)},
+                              sms_purpose="appointment"))
     return notices
 
 
-def _book(*, actor, session: Session, candidates: list[Registration], mixed_reason: str = "") -> list[Appointment]:
-    """Book locked registrations into a locked session, set-wise, and tell each person."""
-    appointments = [
-        Appointment(registration=registration, session=session, dose_number=registration.next_dose_number,
-                    slot_start=session.slot_start(session.booked + index), created_by=actor,
-                    mixed_vaccine_reason=mixed_reason)
-        for index, registration in enumerate(candidates)
-    ]
-    Appointment.objects.bulk_create(appointments)
-    Session.objects.filter(pk=session.pk).update(booked=F("booked") + len(appointments))
-    session.booked += len(appointments)
-    _transition(actor=actor, rows=Registration.objects.filter(pk__in=[r.pk for r in candidates]),
-                to=Status.SCHEDULED)
-    notify_many(_appointment_notices(appointments, session))
-    return appointments
+def _book(*, actor, session: Session, candidates: list[tuple], mixed_reason: str = "") -> list[int]:
+    """Book locked registrations (BOOKING_FIELDS values) into a locked session, set-wise, and tell each person;
+    returns the new appointments' ids."""
+    count = len(candidates)
+    slots = [session.slot_start(session.booked + index) for index in range(count)]
+    columns = {"registration": [c[0] for c in candidates], "dose_number": [c[1] for c in candidates],
+               "slot_start": slots, "session": session.pk, "created_by": actor.pk, "mixed_vaccine_reason": mixed_reason}
+    if connection.vendor == "postgresql":
+        ids = reserve_ids(Appointment, count)
+        insert_columns(Appointment, {"id": ids, **columns}, count)
+    else:
+        ids = [a.pk for a in Appointment.objects.bulk_create([
+            Appointment(registration_id=pk, session=session, dose_number=dose, slot_start=slot, created_by=actor,
+                        mixed_vaccine_reason=mixed_reason) for (pk, dose, *_rest), slot in zip(candidates, slots)])]
+    Session.objects.filter(pk=session.pk).update(booked=F("booked") + count)
+    session.booked += count
+    _transition(actor=actor, rows=Registration.objects.filter(pk__in=columns["registration"]), to=Status.SCHEDULED)
+    notify_many(_appointment_notices(
+        [(person_id, name, dose, slot) for (_pk, dose, person_id, name), slot in zip(candidates, slots)], session))
+    return ids
 
 
 def _free_places(session: Session) -> int:
@@ -145,10 +153,7 @@ def session_schedule_auto(*, actor, session_id: int, allow_mix: bool = False, li
     candidates = waiting_list(user=actor, on=session.date).filter(allocated_district=Subquery(district))
     if not allow_mix:
         candidates = candidates.filter(Q(required_vaccine__isnull=True) | Q(required_vaccine=session.vaccine_id))
-    chosen = list(
-        candidates.select_for_update(of=("self",), skip_locked=True)
-        .select_related("person__account", "person__managed_by")[:free]
-    )
+    chosen = list(candidates.select_for_update(of=("self",), skip_locked=True).values_list(*BOOKING_FIELDS)[:free])
     if not chosen:
         return 0
     _book(actor=actor, session=session, candidates=chosen,
@@ -163,7 +168,7 @@ def appointment_book(*, actor, registration_id: int, session_id: int, mixed_reas
     _require_scheduler(actor)
     session = session_list(user=actor).select_related("site__unit").filter(pk=session_id).first()
     registration = (registration_list(user=actor).select_for_update(of=("self",))
-                    .select_related("person__account", "person__managed_by").filter(pk=registration_id).first())
+                    .select_related("person").filter(pk=registration_id).first())
     if session is None or registration is None:
         raise Http404
     if registration.status not in (Status.ALLOCATED, Status.NO_SHOW):
@@ -178,7 +183,10 @@ def appointment_book(*, actor, registration_id: int, session_id: int, mixed_reas
                 "vaccine": registration.required_vaccine}})
     if _free_places(session) <= 0:
         raise ValidationError(_("This session is full."))
-    appointment = _book(actor=actor, session=session, candidates=[registration], mixed_reason=mixed_reason)[0]
+    booked = _book(actor=actor, session=session, candidates=[(registration.pk, registration.next_dose_number,
+                                                              registration.person_id, registration.person.full_name)],
+                   mixed_reason=mixed_reason)
+    appointment = Appointment.objects.get(pk=booked[0])
     audit_record(actor=actor, action="appointment.book", target=appointment)
     return appointment
 
