@@ -5,6 +5,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import connection, models
 from django.utils import timezone
 
+from .db import hot_cursor
 from .middleware import current_origin
 from .models import AuditEvent
 
@@ -32,7 +33,7 @@ def audit_record(*, actor, action: str, target: models.Model | None = None, chan
     who, origin = _actor_fields(actor), _origin_fields()
     target_type = ContentType.objects.get_for_model(target).pk if target is not None else None
     ops = connection.ops
-    with connection.cursor() as cursor:
+    with hot_cursor() as cursor:
         cursor.execute(_INSERT, [
             ops.adapt_datetimefield_value(timezone.now()), who["actor"].pk if who["actor"] else None,
             who["actor_label"], action, target_type, str(target.pk) if target is not None else "",

@@ -14,6 +14,7 @@ from django.db.models import Count, Exists, OuterRef
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
+from registry.db import hot_cursor
 from registry.models import Vaccine
 from vaccination.models import Dose, Reaction, Registration
 
@@ -43,7 +44,7 @@ def _day(moment):
 
 
 def _dose_change(*, day, site_id: int, vaccine_id: int, dose_number: int, delta: int) -> None:
-    with connection.cursor() as cursor:
+    with hot_cursor() as cursor:
         cursor.execute(_DOSE_CHANGE, [day, dose_number, dose_number, delta, False, site_id, vaccine_id])
 
 
@@ -71,7 +72,7 @@ def on_registrations_moved(sender, moves, **kwargs):
     if not rows:
         return
     values = ", ".join(["(%s, %s, %s)"] * len(rows))
-    with connection.cursor() as cursor:
+    with hot_cursor() as cursor:
         cursor.execute(
             "INSERT INTO reporting_registrationcount (district_id, province_code, status, count, folded) "
             "SELECT u.id, u.province_code, m.column2, m.column3, %s "
@@ -80,7 +81,7 @@ def on_registrations_moved(sender, moves, **kwargs):
 
 
 def on_reaction_reported(sender, reaction, **kwargs):
-    with connection.cursor() as cursor:
+    with hot_cursor() as cursor:
         cursor.execute(_REACTION_CHANGE, [_day(reaction.created_at), reaction.severity, reaction.serious, False,
                                           reaction.site_id])
 

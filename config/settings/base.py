@@ -305,3 +305,7 @@ LINK_REQUESTS_PER_PERSON = env_int("LINK_REQUESTS_PER_PERSON", 3)
 LINK_REQUEST_VALID_HOURS = env_int("LINK_REQUEST_VALID_HOURS", 72)
 LINK_CODE_TRIES_PER_IP = env_int("LINK_CODE_TRIES_PER_IP", 20)
 LINK_CODE_TRIES_WINDOW_SECONDS = env_int("LINK_CODE_TRIES_WINDOW_SECONDS", 60 * 60)
+# The statements of the hot paths are prepared once per connection on PostgreSQL (registry/db.py); turn this off
+# behind a pooler that cannot keep prepared statements (PgBouncer before 1.21, or without max_prepared_statements).
+DB_PREPARED_STATEMENTS = env_bool("DB_PREPARED_STATEMENTS", True)
+DB_PREPARE_THRESHOLD = env_int("DB_PREPARE_THRESHOLD", 5)

@@ -99,3 +99,20 @@ def test_one_key_sent_for_two_people_at_once_is_refused_with_a_message(tx_world,
     assert len(errors) == 1 and isinstance(errors[0], ValidationError)
     assert errors[0].messages == ["Mã yêu cầu này đã được dùng cho người khác."]
     assert Dose.objects.count() == 1
+
+
+@pytest.mark.postgres
+def test_the_dose_statements_are_prepared_once_per_connection(world, lot, django_user_model):
+    from tests.conftest import PHUC_XA
+    from tests.vaccination.conftest import citizen_person
+
+    for index in range(8):
+        person = citizen_person(django_user_model, f"09168{index:05d}", f"Người {index}", PHUC_XA)[1]
+        _record(world, person, lot.pk, key=f"prepared-{index}")
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT statement, generic_plans + custom_plans FROM pg_prepared_statements")
+        runs = {statement: count for statement, count in cursor.fetchall()}
+    facts = [count for statement, count in runs.items() if "LEFT JOIN vaccination_lot" in statement]
+    stock = [count for statement, count in runs.items() if "UPDATE vaccination_stockbalance" in statement]
+    assert facts and facts[0] >= 2 and stock and stock[0] >= 2
+    assert Dose.objects.count() == 8

@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 
 from citizens.models import Person
 from registry.audit import audit_record
+from registry.db import hot_cursor
 from registry.models import Vaccine
 from registry.selectors import covers
 
@@ -223,7 +224,7 @@ def dose_record(*, actor, person_id: int, site_id: int, lot_id: int, idempotency
     """Record a dose once. Sending the same request again (same key) returns the first record and changes nothing."""
     if not actor.has_perm("vaccination.record_dose") and not actor.has_perm("vaccination.correct_dose"):
         raise PermissionDenied(_("You may not record doses."))
-    with connection.cursor() as cursor:
+    with hot_cursor() as cursor:
         lock = " FOR UPDATE" if connection.features.has_select_for_update else ""
         cursor.execute(f"SELECT full_name FROM citizens_person WHERE id = %s{lock}", [person_id])
         person = cursor.fetchone()

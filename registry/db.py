@@ -1,0 +1,25 @@
+"""A cursor for the few statements that every dose, registration and sign-up runs.
+
+On PostgreSQL they go through a server-side binding cursor, so psycopg prepares each of them once per
+connection (after DB_PREPARE_THRESHOLD runs) and PostgreSQL then reuses one generic plan: the dose's facts
+query alone costs more to parse and plan than to run. Django's own cursors bind on the client side and never
+prepare, so the ORM is unaffected. Behind PgBouncer in transaction mode, prepared statements need
+PgBouncer 1.21 or later with `max_prepared_statements` set; else set DB_PREPARED_STATEMENTS=0.
+"""
+from django.conf import settings
+from django.db import connection
+
+
+def hot_cursor():
+    """A cursor of the default database, wrapped like `connection.cursor()` (errors, query logging)."""
+    if connection.vendor != "postgresql" or not settings.DB_PREPARED_STATEMENTS or connection.queries_logged:
+        # While Django records queries (DEBUG, a test counting them) the text of a prepared statement is not
+        # available to it: the plain cursor then, whose statements read in full.
+        return connection.cursor()
+    import psycopg
+
+    connection.ensure_connection()
+    raw = connection.connection
+    if raw.prepare_threshold is None:  # Django turns preparing off; only this kind of cursor ever prepares
+        raw.prepare_threshold = settings.DB_PREPARE_THRESHOLD
+    return connection._prepare_cursor(psycopg.Cursor(raw))
