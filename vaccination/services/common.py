@@ -82,6 +82,12 @@ def _move_set_based(chunk, *, actor, at, to: str, reason: str, updates: dict) ->
         return cursor.fetchall()
 
 
+def _loaded(model, **values):
+    """An instance as if read from the database with these fields only (any other loads when first used)."""
+    names = [field.attname for field in model._meta.concrete_fields if field.attname in values]
+    return model.from_db(connection.alias, names, [values[name] for name in names])
+
+
 def _event_add(*, registration_id: int, actor, at, from_status: str, to_status: str, reason: str = "") -> None:
     """One registration event, as a plain INSERT: every registration and every dose writes one."""
     with hot_cursor() as cursor:

@@ -27,7 +27,7 @@ from registry.selectors import covers
 
 from ..models import Dose, Lot, Registration, StockMovement, Visit
 from ..signals import dose_recorded, doses_confirmed, registrations_moved
-from .common import _event_add, _transition
+from .common import _event_add, _loaded, _transition
 
 Status = Registration.Status
 # The open registration, else the one that carries the course on after an earlier dose.
@@ -112,12 +112,6 @@ def _as_datetime(value) -> datetime.datetime:
     if isinstance(value, str):  # SQLite hands back text, in UTC
         value = parse_datetime(value)
     return timezone.make_aware(value, datetime.UTC) if timezone.is_naive(value) else value
-
-
-def _loaded(model, **values):
-    """An instance as if read from the database with these fields only (any other loads when first used)."""
-    names = [field.attname for field in model._meta.concrete_fields if field.attname in values]
-    return model.from_db(connection.alias, names, [values[name] for name in names])
 
 
 def _read_facts(cursor, *, person_id: int, site_id: int, lot_id: int, key: str) -> _Facts:

@@ -8,21 +8,23 @@ from collections.abc import Iterable
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db import IntegrityError, connection, transaction
+from django.db.models import QuerySet
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from citizens.selectors import people_for
+from citizens.models import Person
+from citizens.selectors import people_for, people_for_sql
 from registry.audit import audit_record
+from registry.db import hot_cursor
 from registry.models import AdministrativeUnit, PriorityGroup, Vaccine
 from registry.selectors import jurisdiction_of
 
 from ..models import DeclaredDose, Registration
 from ..selectors import registration_list
 from ..signals import registrations_moved
-from .common import _appointments_release, _event_add, _transition, registration_transition
+from .common import _appointments_release, _event_add, _loaded, _transition, registration_transition
 
 Status = Registration.Status
 
@@ -42,6 +44,17 @@ def _plan_next_dose(declared: list[dict]) -> dict:
             "required_vaccine": required}
 
 
+_PERSON_TO_REGISTER = """
+    SELECT p.full_name, EXISTS (SELECT 1 FROM vaccination_registration r WHERE r.person_id = p.id
+                                AND r.status IN ({open}))
+    FROM citizens_person p WHERE p.id = %s AND {{theirs}}{{lock}}""".format(
+    open=", ".join(f"'{status}'" for status in Registration.OPEN))
+
+
+def _lock() -> str:
+    return " FOR UPDATE OF p" if connection.features.has_select_for_update_of else ""
+
+
 @transaction.atomic
 def registration_submit(*, actor, person_id: int, priority_group: PriorityGroup, ward: AdministrativeUnit,
                         wished_date: datetime.date | None, consent: bool, declared_doses: Iterable[dict] = (),
@@ -49,18 +62,19 @@ def registration_submit(*, actor, person_id: int, priority_group: PriorityGroup,
     """A citizen registers one of their people. One open registration per person."""
     # The person's lock and whether a registration is already in progress, in one statement; one made
     # meanwhile (a second tab waiting on the lock) is refused by the one-open-registration constraint.
-    person = (people_for(actor).select_related(None).order_by().select_for_update(of=("self",))
-              .annotate(has_open=Exists(Registration.objects.filter(person=OuterRef("pk"),
-                                                                    status__in=Registration.OPEN)))
-              .filter(pk=person_id).first())
-    if person is None:
+    theirs, params = people_for_sql(actor)
+    with hot_cursor() as cursor:
+        cursor.execute(_PERSON_TO_REGISTER.format(theirs=theirs, lock=_lock()), [person_id, *params])
+        row = cursor.fetchone()
+    if row is None:
         raise Http404
+    person, has_open = _loaded(Person, id=person_id, full_name=row[0]), row[1]
     if not consent:
         raise ValidationError({"consent": _("Tick the consent box to register.")})
     if ward.level != AdministrativeUnit.Level.WARD:
         raise ValidationError({"ward": _("Choose the ward or commune.")})
     in_progress = ValidationError(_("%(name)s already has a registration in progress.") % {"name": person.full_name})
-    if person.has_open:
+    if has_open:
         raise in_progress
     declared = sorted(declared_doses, key=lambda dose: dose["given_on"])
     now = timezone.now()
