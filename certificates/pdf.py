@@ -4,7 +4,10 @@ from pathlib import Path
 
 import fontpkg_be_vietnam_pro
 import qrcode
+from django.utils import translation
 from fpdf import FPDF
+
+from registry.text import date_text
 
 FONT_DIR = Path(fontpkg_be_vietnam_pro.ROOT) / "files"
 
@@ -19,7 +22,17 @@ def qr_png(text: str, *, box_size: int = 6) -> bytes:
     return buffer.getvalue()
 
 
-def certificate_pdf(*, certificate, doses, level: str) -> bytes:
+def _both_languages(level) -> str:
+    """The level as the page says it, in Vietnamese and in English (the PDF is read at borders too)."""
+    labels = []
+    for language in ("vi", "en"):
+        with translation.override(language):
+            labels.append(str(level))
+    return " / ".join(dict.fromkeys(labels))
+
+
+def certificate_pdf(*, certificate, doses, level) -> bytes:
+    """`doses` as person_certificate lists them (dates already local), `level` its course level."""
     pdf = FPDF(format="A4")
     pdf.add_font("BeVietnam", "", str(FONT_DIR / "BeVietnamPro-Regular.ttf"))
     pdf.add_font("BeVietnam", "B", str(FONT_DIR / "BeVietnamPro-Bold.ttf"))
@@ -38,10 +51,11 @@ def certificate_pdf(*, certificate, doses, level: str) -> bytes:
     person = certificate.person
     rows = [
         ("Họ và tên / Full name", person.full_name),
-        ("Ngày sinh / Date of birth", person.date_of_birth.strftime("%d/%m/%Y") if person.date_of_birth else ""),
-        ("Tình trạng / Status", level),
+        ("Ngày sinh / Date of birth", date_text(person.date_of_birth)),
+        ("Tình trạng / Status", _both_languages(level)),
         ("Mã chứng nhận / Certificate ID", certificate.uvci),
-        ("Hiệu lực đến / Valid until", certificate.expires_at.strftime("%d/%m/%Y")),
+        # The day it ends in Viet Nam, as the certificate page says (expires_at is stored in UTC).
+        ("Hiệu lực đến / Valid until", date_text(certificate.expires_at)),
     ]
     for label, value in rows:
         pdf.set_font("BeVietnam", "B", 10)
@@ -60,7 +74,7 @@ def certificate_pdf(*, certificate, doses, level: str) -> bytes:
         pdf.cell(55, 7, dose["vaccine"][:32], border=1)
         pdf.cell(30, 7, dose["lot"][:16], border=1)
         pdf.cell(28, 7, dose["date"], border=1)
-        pdf.cell(55, 7, dose["place"][:34], border=1)
+        pdf.cell(55, 7, "Tự khai báo / Declared" if dose.get("declared") else dose["place"][:34], border=1)
         pdf.ln()
     pdf.ln(6)
     pdf.image(BytesIO(qr_png(certificate.qr_text, box_size=4)), x=(210 - 70) / 2, w=70)

@@ -1,9 +1,10 @@
 from django.db.models import QuerySet
 
 from citizens.selectors import people_for
-from vaccination.models import Dose
+from registry.text import date_text
+from vaccination.course import course_of, level_of
+from vaccination.models import DeclaredDose, Dose
 
-from .levels import level_for
 from .models import Certificate
 
 
@@ -17,16 +18,21 @@ def certificates_of(person) -> QuerySet[Certificate]:
 
 
 def person_certificate(*, user, person_id: int):
-    """A citizen's view of one of their people's certificate: (person, current certificate, doses, level)."""
+    """A citizen's view of one of their people's certificate: (person, current certificate, doses, level).
+
+    The level and the doses are the person's course, the same rule as on "My vaccinations": the signed QR numbers
+    a dose after the doses declared at registration, so the level counts them too."""
     person = people_for(user).filter(pk=person_id).first()
     if person is None:
         return None
-    doses = list(Dose.objects.filter(person=person, voided=False).select_related("vaccine", "lot", "site")
-                 .order_by("dose_number"))
+    course = course_of(
+        recorded=Dose.objects.filter(person=person, voided=False).select_related("vaccine", "lot", "site"),
+        declared=DeclaredDose.objects.filter(registration__person=person).select_related("vaccine")
+        .order_by("registration__created_at", "dose_number"))
     certificate = certificate_current(person)
-    series = doses[-1].vaccine.doses_in_series if doses else None
-    level, colour = level_for(len(doses), series)
-    rows = [{"number": d.dose_number, "vaccine": d.vaccine.name, "lot": d.lot.lot_number,
-             "date": d.given_at.strftime("%d/%m/%Y"), "place": d.site.name} for d in doses]
-    return {"person": person, "certificate": certificate, "doses": rows, "level": level, "colour": colour,
+    level = level_of(course)
+    rows = [{"number": d.number, "vaccine": d.vaccine.name, "lot": d.dose.lot.lot_number if d.dose else "",
+             "date": date_text(d.day), "place": d.dose.site.name if d.dose else "", "declared": d.dose is None}
+            for d in course]
+    return {"person": person, "certificate": certificate, "doses": rows, "level": level, "colour": level.colour,
             "history": certificates_of(person)}

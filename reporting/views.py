@@ -5,6 +5,7 @@ from django import forms
 from django.db.models import Sum
 from django.http import HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -111,7 +112,9 @@ def doses_csv_view(request):
         yield "\ufeff" + writer.writerow([_("Dose"), _("Given at"), _("Site"), _("Vaccine"), _("Lot"),
                                           _("Dose number"), _("Year of birth"), _("Sex")])
         for row in rows:
-            yield writer.writerow([safe_cell(v) for v in (row[0], row[1].isoformat(), *row[2:])])
+            # ISO 8601 in Viet Nam's time with its offset, to the second: 2026-12-01T00:30:00+07:00.
+            given_at = timezone.localtime(row[1]).isoformat(timespec="seconds")
+            yield writer.writerow([safe_cell(v) for v in (row[0], given_at, *row[2:])])
 
     response = StreamingHttpResponse(stream(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="mui-tiem-{start:%Y%m%d}-{end:%Y%m%d}.csv"'

@@ -16,6 +16,7 @@ from citizens.selectors import people_for
 from registry.models import AdministrativeUnit, AuditEvent, StaffAssignment
 from registry.selectors import jurisdiction_of, scope
 
+from .course import course_of, level_of, next_dose
 from .models import (
     Appointment, DeclaredDose, HelpRequest, Lot, Reaction, Registration, Session, StockBalance, StockMovement, Visit,
 )
@@ -146,21 +147,22 @@ def person_registrations(*, user, person_id: int):
 
 def person_vaccination_book(*, user, person_id: int) -> dict | None:
     """All that a citizen's "My vaccinations" page shows of one of their people, in a fixed number of queries;
-    None when the person is not theirs. `history` is every dose, recorded here or declared: (date, number,
-    vaccine, the recorded Dose or None), oldest first."""
+    None when the person is not theirs. `history` is the course (every dose, recorded here or declared, oldest
+    first), `level` its level; `carrier` is the registration that brings the next dose by itself (vaccinated,
+    waiting for it to fall due), `next_dose` the dose a new registration would be for."""
     person, registrations = person_registrations(user=user, person_id=person_id)
     if person is None:
         return None
     registrations = list(registrations)
-    doses = {dose.dose_number: dose
-             for dose in person.doses.filter(voided=False).select_related("vaccine", "site", "lot")}
-    declared = [(d.given_on, d.dose_number, d.vaccine, None) for registration in registrations
-                for d in registration.declared_doses.all() if d.dose_number not in doses]
-    history = sorted([(d.given_at.date(), number, d.vaccine, d) for number, d in doses.items()] + declared,
-                     key=lambda entry: (entry[0], entry[1]))
+    history = course_of(recorded=person.doses.filter(voided=False).select_related("vaccine", "site", "lot"),
+                        declared=[d for r in reversed(registrations) for d in r.declared_doses.all()])
     current = next((r for r in registrations if r.status in Registration.OPEN), None)
+    carrier = None if current else next((r for r in registrations if r.status == Registration.Status.VACCINATED),
+                                        None)
     return {
         "person": person, "registrations": registrations, "current": current, "history": history,
+        "level": level_of(history), "next_dose": next_dose(history), "carrier": carrier,
+        "earlier": [r for r in registrations if r not in (current, carrier)],
         "appointment": next((a for a in current.appointments.all() if a.status == Appointment.Status.BOOKED),
                             None) if current else None,
         "reactions": list(person.reactions.all()), "help_requests": list(person.help_requests.all()),

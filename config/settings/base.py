@@ -309,3 +309,9 @@ LINK_CODE_TRIES_WINDOW_SECONDS = env_int("LINK_CODE_TRIES_WINDOW_SECONDS", 60 * 
 # behind a pooler that cannot keep prepared statements (PgBouncer before 1.21, or without max_prepared_statements).
 DB_PREPARED_STATEMENTS = env_bool("DB_PREPARED_STATEMENTS", True)
 DB_PREPARE_THRESHOLD = env_int("DB_PREPARE_THRESHOLD", 5)
+
+# What people saw (I): dates and numbers take one path, Django's localisation with our own formats (config/formats):
+# dates d/m/Y in both languages, thousands grouped with "." in Vietnamese and "," in English. Aware moments are
+# shown in TIME_ZONE (Asia/Ho_Chi_Minh); an identifier printed into HTML goes through |unlocalize.
+FORMAT_MODULE_PATH = "config.formats"
+USE_THOUSAND_SEPARATOR = True

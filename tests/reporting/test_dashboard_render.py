@@ -37,7 +37,7 @@ def test_national_page_in_bounded_queries_with_right_figures(world, console_clie
     # Hà Nội's row: 20 first doses a day × 1234, 20 completing doses, no boosters, all 49,360
     row = page.split('<a href="?province=1">Thành phố Hà Nội</a></td>')[1].split("</tr>")[0]
     assert row.startswith("<td>24.680") and row.endswith("<td>0</td><td>49.360</td>")
-    assert page.count("<rect ") == 30 and f"<title>{timezone.localdate():%d/%m}: 1234</title>" in page
+    assert page.count("<rect ") == 30 and f"<title>{timezone.localdate():%d/%m}: 1.234</title>" in page
 
 
 def test_names_are_escaped_in_rows_built_in_python(world, console_client, lot):

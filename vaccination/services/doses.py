@@ -19,7 +19,8 @@ from registry.models import Facility
 from registry.selectors import jurisdiction_of
 
 from .. import screening
-from ..models import Appointment, DeclaredDose, Dose, Registration, Session, Visit
+from ..course import CourseDose, person_course
+from ..models import Appointment, Dose, Registration, Session, Visit
 from ..models import StockMovement
 from ..selectors import people_for_check_in
 from ..signals import doses_confirmed
@@ -101,14 +102,9 @@ def visit_screen(*, actor, visit_id: int, answers: dict, outcome: str, temperatu
     return visit
 
 
-def _history(person: Person) -> list[tuple[datetime.date, int, object]]:
-    """Every dose the person had, recorded here or declared at registration: (date, number, vaccine)."""
-    recorded = [(d.given_at.date(), d.dose_number, d.vaccine)
-                for d in person.doses.filter(voided=False).select_related("vaccine")]
-    declared = [(d.given_on, d.dose_number, d.vaccine)
-                for d in DeclaredDose.objects.filter(registration__person=person).select_related("vaccine")]
-    known = {number for _date, number, _vaccine in recorded}
-    return sorted(recorded + [d for d in declared if d[1] not in known], key=lambda d: (d[0], d[1]))
+def _history(person: Person) -> list[CourseDose]:
+    """Every dose the person had, recorded here or declared at registration, on its day in Viet Nam."""
+    return person_course(person)
 
 
 @transaction.atomic

@@ -4,7 +4,6 @@ from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods
 
 from citizens.selectors import people_for
@@ -14,13 +13,6 @@ from ..forms import CancelConfirmForm, DeclaredDoseFormSet, RegistrationForm
 from ..selectors import appointment_to_cancel, person_vaccination_book, registration_to_cancel
 from ..services.registrations import registration_cancel, registration_submit
 from ..services.sessions import appointment_cancel
-
-def dose_status_label(doses: int) -> str:
-    """The level people know: "Chưa tiêm vắc xin", "Đã tiêm 1 mũi vắc xin", …"""
-    if doses <= 0:
-        return _("Not vaccinated")
-    return ngettext("Vaccinated with %(count)s dose", "Vaccinated with %(count)s doses", doses) % {"count": doses}
-
 
 @citizen_required
 def register_view(request, person_id: int):
@@ -52,8 +44,7 @@ def person_vaccinations_view(request, person_id: int):
     if book is None:
         raise Http404
     return render(request, "vaccination/person_vaccinations.html", {
-        **book, "status_label": dose_status_label(len(book["history"])),
-        "sections": settings.VACCINATION_PAGE_SECTIONS,
+        **book, "sections": settings.VACCINATION_PAGE_SECTIONS,
     })
 
 
