@@ -186,8 +186,8 @@ class Message(NamedTuple):
     protected_bytes: bytes
 
 
-def decode(qr: str) -> Message:
-    """HC1 text → the COSE_Sign1 parts, structure checked, claims not read. Raises ValueError."""
+def message_bytes(qr: str) -> bytes:
+    """HC1 text → the bytes of its COSE message (after Base45 and zlib, within the limits). Raises ValueError."""
     if not isinstance(qr, str) or len(qr) > MAX_QR_CHARS:
         raise ValueError("input too long")
     text = qr.strip()
@@ -208,7 +208,12 @@ def decode(qr: str) -> Message:
             raise ValueError(f"inflates to more than {MAX_INFLATED_BYTES} bytes")
         if not inflater.eof:
             raise ValueError("zlib data cut short")
-    message = _cbor(raw, "the message")
+    return raw
+
+
+def decode(qr: str) -> Message:
+    """HC1 text → the COSE_Sign1 parts, structure checked, claims not read. Raises ValueError."""
+    message = _cbor(message_bytes(qr), "the message")
     while isinstance(message, cbor2.CBORTag):
         if message.tag not in (TAG_SIGN1, TAG_CWT):
             raise ValueError(f"unexpected CBOR tag {message.tag}")
@@ -235,6 +240,7 @@ class Verification:
     issued_at: datetime.datetime | None = None
     expires_at: datetime.datetime | None = None
     hcert: dict = field(default_factory=dict)
+    log: dict | None = None  # the public log's answer, when the platform looked the certificate up there
 
     @property
     def valid(self) -> bool:
@@ -257,6 +263,8 @@ class Verification:
             answer["expires_at"] = self.expires_at.isoformat()
         if self.kid:
             answer["kid"] = self.kid
+        if self.log is not None:
+            answer["log"] = self.log
         return answer
 
 

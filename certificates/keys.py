@@ -101,4 +101,7 @@ def trust_by_kid() -> dict[bytes, list[TrustedKey]]:
 
 
 def trust_list() -> dict:
-    return {"keys": [key.as_json() for key in trusted_keys()]}
+    """The certificate signers under "keys"; the public log's key, which signs tree heads only, under "log"."""
+    from .transparency.keys import log_key
+
+    return {"keys": [key.as_json() for key in trusted_keys()], "log": log_key().trust_entry()}

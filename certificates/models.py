@@ -42,3 +42,7 @@ class Certificate(models.Model):
 
     def __str__(self) -> str:
         return self.uvci
+
+
+# The public certificate log's tables live beside the code that keeps them (certificates/transparency/).
+from .transparency.models import LogHead, LogLeaf, LogNode, SignedTreeHead  # noqa: E402,F401

@@ -1,6 +1,7 @@
 """Issue, re-issue and revoke certificates. Signing happens in a Celery task after the site confirmed the dose."""
 import base64
 import datetime
+import logging
 import secrets
 
 from django.conf import settings
@@ -18,8 +19,10 @@ from vaccination.models import Dose
 from . import dcc
 from .keys import signer
 from .models import Certificate
+from .transparency.services import log_certificate_issued, log_certificates_revoked
 
 DISEASE_COVID19 = "840539006"
+log = logging.getLogger(__name__)
 
 
 def icao_name(text: str) -> str:
@@ -115,6 +118,7 @@ def certificate_issue(*, person_id: int, now: datetime.datetime | None = None, f
         kid=base64.b64encode(key.kid).decode(), issued_at=now, expires_at=expires)
     audit_record(actor=None, action="certificate.issue", target=certificate,
                  changes={"dose": latest.dose_number, "replaces": current.uvci if current else None})
+    log_certificate_issued(certificate=certificate)  # last: it holds the public log's lock until commit
     return certificate
 
 
@@ -132,6 +136,8 @@ def certificate_revoke(*, actor, certificate_id: int, reason: str) -> Certificat
         certificate.revoked_reason, certificate.revoked_by = reason[:300], actor
         certificate.save(update_fields=["status", "revoked_at", "revoked_reason", "revoked_by"])
         audit_record(actor=actor, action="certificate.revoke", target=certificate, changes={"reason": reason})
+        log_certificates_revoked(certificates=[(certificate.pk, certificate.qr_text)], at=certificate.revoked_at)
+        transaction.on_commit(_tree_head_after_revocation)
     return certificate
 
 
@@ -140,12 +146,25 @@ def certificates_revoke_for_lot(*, actor, lot_id: int, reason: str) -> int:
     """One action: every certificate that rests on a dose from a recalled lot is revoked, set-wise."""
     _require_revoker(actor)
     rows = Certificate.objects.filter(dose__lot_id=lot_id).exclude(status=Certificate.Status.REVOKED)
-    ids = list(rows.select_for_update(of=("self",)).values_list("pk", flat=True))
-    Certificate.objects.filter(pk__in=ids).update(status=Certificate.Status.REVOKED, revoked_at=timezone.now(),
+    revoked = list(rows.select_for_update(of=("self",)).values_list("pk", "qr_text"))
+    ids, now = [pk for pk, _qr in revoked], timezone.now()
+    Certificate.objects.filter(pk__in=ids).update(status=Certificate.Status.REVOKED, revoked_at=now,
                                                   revoked_reason=reason[:300], revoked_by=actor)
     audit_record_many(actor=actor, action="certificate.revoke_lot", model=Certificate, ids=ids,
                       changes={"lot": lot_id, "reason": reason})
+    log_certificates_revoked(certificates=revoked, at=now)  # one lock, one leaf per certificate
+    transaction.on_commit(_tree_head_after_revocation)
     return len(ids)
+
+
+def _tree_head_after_revocation() -> None:
+    from .tasks import log_tree_head_sign
+
+    try:
+        log_tree_head_sign.delay(after_batch=True)
+    except Exception:  # noqa: BLE001 - beat signs the grown tree within LOG_STH_BEAT_SECONDS anyway
+        log.warning("signing the log's tree head after a revocation left to beat: the task queue is unreachable",
+                    exc_info=True)
 
 
 def is_revoked(uvci: str) -> bool:

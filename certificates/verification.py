@@ -21,8 +21,27 @@ PHOTO_SEARCH_SIDE = 2048
 _ISO_DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
 
 
+# Statuses reached only once the signature held: such a certificate is ours, so the public log must hold it.
+SIGNED_STATUSES = (dcc.Status.VALID, dcc.Status.EXPIRED, dcc.Status.NOT_YET_VALID, dcc.Status.REVOKED)
+
+
 def verify_text(qr: str) -> dcc.Verification:
-    return dcc.verify(qr, trust=trust_by_kid(), at=datetime.datetime.now(datetime.UTC), revoked=is_revoked)
+    result = dcc.verify(qr, trust=trust_by_kid(), at=datetime.datetime.now(datetime.UTC), revoked=is_revoked)
+    if result.status in SIGNED_STATUSES:
+        result.log = log_status(qr)
+    return result
+
+
+def log_status(qr: str) -> dict:
+    """Whether the public log holds this certificate, its inclusion proof checked against the latest signed head."""
+    from .transparency.selectors import certificate_log_status
+    from .transparency.services import certificate_sha256
+
+    try:
+        digest = certificate_sha256(qr)
+    except ValueError:
+        return {"status": "not_found", "recorded": False}
+    return certificate_log_status(digest)
 
 
 def _open_photo(photo):
@@ -99,4 +118,7 @@ def verification_display(result: dcc.Verification) -> dict:
          "vaccine": names.get(v.get("mp")) if isinstance(v.get("mp"), str) else ""}
         for v in answer["vaccinations"]]
     answer["expires"] = display_date(result.expires_at)
+    if answer.get("log", {}).get("tree_head_time"):
+        moment = timezone.localtime(datetime.datetime.fromisoformat(answer["log"]["tree_head_time"]))
+        answer["log"] = {**answer["log"], "time": f"{moment:%H:%M} {display_date(moment)}"}
     return answer

@@ -30,11 +30,15 @@ def signing_key():
     from django.conf import settings
 
     from certificates.keys import keygen, signer_cache_clear
+    from certificates.transparency.keys import log_key_cache_clear, log_keygen
 
     key, cert = Path(settings.CERT_SIGNING_KEY_FILE), Path(settings.CERT_SIGNING_CERT_FILE)
     if not (key.exists() and cert.exists()):
         keygen(key_path=key, cert_path=cert)
+    if not Path(settings.LOG_SIGNING_KEY_FILE).exists():
+        log_keygen(Path(settings.LOG_SIGNING_KEY_FILE))
     signer_cache_clear()
+    log_key_cache_clear()
 
 
 def pytest_collection_modifyitems(config, items):

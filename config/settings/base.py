@@ -315,3 +315,15 @@ DB_PREPARE_THRESHOLD = env_int("DB_PREPARE_THRESHOLD", 5)
 # shown in TIME_ZONE (Asia/Ho_Chi_Minh); an identifier printed into HTML goes through |unlocalize.
 FORMAT_MODULE_PATH = "config.formats"
 USE_THOUSAND_SEPARATOR = True
+
+# Public certificate log (K, certificates/transparency/): after a batch of appends the certificate task signs a
+# tree head unless the latest is younger than LOG_STH_MIN_SECONDS (then beat signs it within LOG_STH_BEAT_SECONDS);
+# an unchanged tree is re-signed every LOG_STH_MAX_MINUTES so monitors see the log alive. Monitors read at most
+# LOG_LEAVES_PER_PAGE leaves per request. The log key signs tree heads only; it is published in the trust list.
+LOG_SIGNING_KEY_FILE = env_str("LOG_SIGNING_KEY_FILE", str(VAR_DIR / "keys" / "log.key.pem"))
+LOG_STH_MIN_SECONDS = env_int("LOG_STH_MIN_SECONDS", 5)
+LOG_STH_MAX_MINUTES = env_int("LOG_STH_MAX_MINUTES", 60)
+LOG_STH_BEAT_SECONDS = env_int("LOG_STH_BEAT_SECONDS", 60)
+LOG_LEAVES_PER_PAGE = env_int("LOG_LEAVES_PER_PAGE", 1000)
+CELERY_BEAT_SCHEDULE["certificate-log-sign"] = {"task": "certificates.tasks.log_tree_head_sign",
+                                                "schedule": float(LOG_STH_BEAT_SECONDS)}

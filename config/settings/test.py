@@ -22,3 +22,4 @@ VAR_DIR.mkdir(parents=True, exist_ok=True)
 DATABASES["default"]["CONN_MAX_AGE"] = 0
 CERT_SIGNING_KEY_FILE = str(VAR_DIR / "test-keys" / "signer.key.pem")
 CERT_SIGNING_CERT_FILE = str(VAR_DIR / "test-keys" / "signer.cert.pem")
+LOG_SIGNING_KEY_FILE = str(VAR_DIR / "test-keys" / "log.key.pem")
