@@ -28,6 +28,7 @@ urlpatterns = [
     path("console/reporting/", include("reporting.urls")),
     path("vaccination/", include("vaccination.urls")),
     path("", include("certificates.urls")),
+    path("open-data/", include("opendata.urls")),
     path("transparency/", include("certificates.transparency.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

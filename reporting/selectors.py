@@ -187,3 +187,37 @@ def needs_action(user, area: Area) -> dict:
 
 def today_local() -> datetime.date:
     return timezone.localdate()
+
+
+def area_public(*, province: int | None = None, district: int | None = None) -> Area:
+    """An area of the public open-data pages: anyone may see any area; an unknown code, or a district outside the
+    province named, does not exist (404)."""
+    if province is None:
+        return Area("national")
+    if not 0 < province < 100_000 or not 0 < (district or 1) < 100_000:  # GSO codes; a huge one is not a query
+        raise Http404
+    unit = AdministrativeUnit.objects.filter(level=Level.PROVINCE, code=province).first()
+    if unit is None:
+        raise Http404
+    if district is None:
+        return Area("province", province=unit)
+    child = AdministrativeUnit.objects.filter(level=Level.DISTRICT, code=district, province_code=unit.code).first()
+    if child is None:
+        raise Http404
+    return Area("district", province=unit, district=child)
+
+
+def dose_cells(area: Area) -> list[dict]:
+    """The area's doses per district and vaccine, exact (folded totals plus unfolded changes): first doses (people
+    with at least one), completed primary series, boosters and all doses. The finest cells the open figures use."""
+    return list(area.doses().values("district_code", "province_code", "vaccine_id").annotate(
+        first=Sum("count", filter=Q(dose_number=1)),
+        full=Sum("count", filter=Q(completes_series=True)),
+        booster=Sum("count", filter=Q(dose_number__gt=F("vaccine__doses_in_series"))),
+        doses=Sum("count")).order_by())
+
+
+def day_cells(area: Area, start: datetime.date, end: datetime.date) -> list[dict]:
+    """Doses per district, vaccine and day from `start` to `end`, exact."""
+    return list(area.doses().filter(day__gte=start, day__lte=end).values("district_code", "vaccine_id", "day")
+                .annotate(doses=Sum("count")).order_by())

@@ -114,6 +114,10 @@ TABLE = {
     "vaccination_console:help_detail": Entry("site", _pk("help"), lambda fw: {"form": "answer", "answer": "Đã sửa"}),
     "reporting:report": Public("a file format; the area is the reader's own jurisdiction",
                                lambda fw: {"fmt": "csv"}),
+    "opendata:area": Public("open figures of any area are public", lambda fw: {"province": 46, "district": 474}),
+    "opendata:area_json": Public("open figures of any area are public",
+                                 lambda fw: {"province": 46, "district": 474}),
+    "opendata:area_csv": Public("open figures of any area are public", lambda fw: {"province": 46, "district": 474}),
 }
 
 # Ids in query strings: the page must answer a foreign id as it answers a missing one, and not show the record.

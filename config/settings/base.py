@@ -327,3 +327,29 @@ LOG_STH_BEAT_SECONDS = env_int("LOG_STH_BEAT_SECONDS", 60)
 LOG_LEAVES_PER_PAGE = env_int("LOG_LEAVES_PER_PAGE", 1000)
 CELERY_BEAT_SCHEDULE["certificate-log-sign"] = {"task": "certificates.tasks.log_tree_head_sign",
                                                 "schedule": float(LOG_STH_BEAT_SECONDS)}
+
+# Open figures and certificate look-up (L). The public open-data pages (/open-data/) are cached for
+# OPEN_DATA_CACHE_SECONDS in Django's cache (computed afresh when the cache is down); every count under
+# OPEN_DATA_MIN_CELL is suppressed and left out of every total. OPEN_DATA_LICENCE is a placeholder: the ministry
+# chooses the licence the figures are published under. People per priority group are recomputed by beat every
+# OPEN_DATA_PRIORITY_REFRESH_SECONDS (the dose rollups carry no priority group).
+INSTALLED_APPS += ["opendata"]
+OPEN_DATA_CACHE_SECONDS = env_int("OPEN_DATA_CACHE_SECONDS", 300)
+OPEN_DATA_MIN_CELL = env_int("OPEN_DATA_MIN_CELL", 10)
+OPEN_DATA_LICENCE = env_str("OPEN_DATA_LICENCE", "CC BY 4.0")
+OPEN_DATA_LICENCE_URL = env_str("OPEN_DATA_LICENCE_URL", "https://creativecommons.org/licenses/by/4.0/")
+OPEN_DATA_PRIORITY_REFRESH_SECONDS = env_int("OPEN_DATA_PRIORITY_REFRESH_SECONDS", 60 * 60)
+CELERY_BEAT_SCHEDULE["opendata-priority-refresh"] = {
+    "task": "opendata.tasks.priority_counts_refresh", "schedule": float(OPEN_DATA_PRIORITY_REFRESH_SECONDS)}
+# Certificate look-up without an account: look-ups per client address, per ID (or phone) number typed and codes
+# sent per recorded phone, each per window; how long a code is valid and how many tries it gets; how long the
+# access it grants lasts in the session (and it covers only the person looked up).
+LOOKUP_PER_IP = env_int("LOOKUP_PER_IP", 10)
+LOOKUP_IP_WINDOW_SECONDS = env_int("LOOKUP_IP_WINDOW_SECONDS", 60 * 60)
+LOOKUP_PER_ID = env_int("LOOKUP_PER_ID", 3)
+LOOKUP_ID_WINDOW_SECONDS = env_int("LOOKUP_ID_WINDOW_SECONDS", 60 * 60)
+LOOKUP_PER_PHONE = env_int("LOOKUP_PER_PHONE", 3)
+LOOKUP_PHONE_WINDOW_SECONDS = env_int("LOOKUP_PHONE_WINDOW_SECONDS", 60 * 60)
+LOOKUP_CODE_VALIDITY_SECONDS = env_int("LOOKUP_CODE_VALIDITY_SECONDS", 10 * 60)
+LOOKUP_CODE_MAX_ATTEMPTS = env_int("LOOKUP_CODE_MAX_ATTEMPTS", 5)
+LOOKUP_ACCESS_SECONDS = env_int("LOOKUP_ACCESS_SECONDS", 15 * 60)
