@@ -243,6 +243,8 @@ class InjectionForm(forms.Form):
 
 class ObservationForm(forms.Form):
     note = forms.CharField(label=_("Observation"), max_length=500, required=False)
+    early_reason = forms.CharField(label=_("Reason to end the observation early (only before its time is up)"),
+                                   max_length=300, required=False)
     had_reaction = forms.BooleanField(label=_("An immediate reaction happened"), required=False)
     severity = forms.ChoiceField(label=_("Severity"), required=False, choices=[("", "—")] + [
         ("mild", _("Mild")), ("moderate", _("Moderate")), ("severe", _("Severe"))])

@@ -57,6 +57,7 @@ def test_four_steps_make_a_dose(world, lot, people, booked):
     assert registration.due_from == TODAY + datetime.timedelta(days=28) and registration.required_vaccine.code == "astrazeneca"
     visit.refresh_from_db()
     assert visit.step == Step.OBSERVING and visit.observe_until > timezone.now() + datetime.timedelta(minutes=29)
+    Visit.objects.filter(pk=visit.pk).update(observe_until=timezone.now())  # the 30 minutes have passed
     visit_observe(actor=staff, visit_id=visit.pk, note="Bình thường")
     assert Visit.objects.get(pk=visit.pk).step == Step.DONE
     # when the interval allows, the registration goes back to the district's list by itself
@@ -188,7 +189,8 @@ def test_site_pages_follow_the_steps(world, lot, people, booked, console_client)
     assert Dose.objects.filter(person=lan).count() == 1
     assert "Nguyễn Thị Lan" in client.get(reverse("vaccination_console:site_observation")).content.decode()
     client.post(reverse("vaccination_console:site_observe", args=[visit.pk]),
-                {"note": "", "had_reaction": "on", "severity": "mild", "description": "Đau chỗ tiêm"})
+                {"note": "", "had_reaction": "on", "severity": "mild", "description": "Đau chỗ tiêm",
+                 "early_reason": "Chuyển lên bệnh viện theo dõi tiếp"})
     assert Visit.objects.get(pk=visit.pk).step == Step.DONE
     assert lan.reactions.get().description == "Đau chỗ tiêm"
 

@@ -6,12 +6,14 @@ goes down, the appointment closes and the registration moves on in the same tran
 certificate and reporting hear of it after commit.
 """
 import datetime
+import math
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import Http404
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from citizens.models import HealthDeclaration, Person
 from registry.audit import audit_record
@@ -134,20 +136,36 @@ def visit_inject(*, actor, visit_id: int, lot_id: int, idempotency_key: str, ove
     return dose
 
 
+def observation_minutes_left(visit: Visit, now: datetime.datetime | None = None) -> int:
+    """Whole minutes, rounded up, until the OBSERVATION_MINUTES after the dose are over (0 when they are)."""
+    if visit.observe_until is None:
+        return 0
+    return max(0, math.ceil((visit.observe_until - (now or timezone.now())).total_seconds() / 60))
+
+
 @transaction.atomic
-def visit_observe(*, actor, visit_id: int, note: str = "", reaction: dict | None = None) -> Visit:
-    """Step 4: the end of observation, with any immediate reaction."""
+def visit_observe(*, actor, visit_id: int, note: str = "", reaction: dict | None = None,
+                  early_reason: str = "") -> Visit:
+    """Step 4: the end of observation, with any immediate reaction. Ending it before the configured minutes are
+    over takes a reason, kept in the audit row with the minutes that were left."""
     from .reactions import reaction_record
 
     visit = _visit(actor, visit_id)
     if visit.step != Step.OBSERVING:
         raise ValidationError(_("This person is not under observation."))
+    left, early_reason = observation_minutes_left(visit), early_reason.strip()[:300]
+    if left and not early_reason:
+        raise ValidationError({"early_reason": ngettext(
+            "The observation is not over: %(count)s minute is left, until %(time)s. To end it now, give the reason.",
+            "The observation is not over: %(count)s minutes are left, until %(time)s. To end it now, give the reason.",
+            left) % {"count": left, "time": formats.time_format(timezone.localtime(visit.observe_until), "H:i")}})
     visit.step, visit.observation_note, visit.observed_by = Step.DONE, note[:500], actor
     visit.save(update_fields=["step", "observation_note", "observed_by"])
     if reaction:
         dose = visit.doses.order_by("-pk").first()
         reaction_record(actor=actor, dose=dose, onset_at=timezone.now(), **reaction)
-    audit_record(actor=actor, action="visit.observe", target=visit)
+    audit_record(actor=actor, action="visit.observe", target=visit,
+                 changes={"ended_early": {"minutes_left": left, "reason": early_reason}} if left else None)
     return visit
 
 

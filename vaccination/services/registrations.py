@@ -18,9 +18,11 @@ from citizens.models import Person
 from citizens.selectors import people_for, people_for_sql
 from registry.audit import audit_record
 from registry.db import hot_cursor
-from registry.models import AdministrativeUnit, PriorityGroup, Vaccine
+from registry.models import AdministrativeUnit, PriorityGroup
 from registry.selectors import jurisdiction_of
+from registry.text import date_text
 
+from ..course import CourseDose, NextDose, next_dose, person_course
 from ..models import DeclaredDose, Registration
 from ..selectors import registration_list
 from ..signals import registrations_moved
@@ -29,24 +31,32 @@ from .common import _appointments_release, _event_add, _loaded, _transition, reg
 Status = Registration.Status
 
 
-def _plan_next_dose(declared: list[dict]) -> dict:
-    """From the doses a person already had: which dose comes next, from when, and with which vaccine."""
-    if not declared:
-        return {"next_dose_number": 1, "due_from": None, "required_vaccine": None}
-    last = max(declared, key=lambda dose: dose["given_on"])
-    vaccine: Vaccine = last["vaccine"]
-    number = len(declared) + 1
-    if number <= vaccine.doses_in_series:
-        interval, required = vaccine.min_interval_days, vaccine
-    else:
-        interval, required = settings.BOOSTER_MIN_INTERVAL_DAYS, None
-    return {"next_dose_number": number, "due_from": last["given_on"] + datetime.timedelta(days=interval),
-            "required_vaccine": required}
+def _plan_course(person, declared: list[dict], *, has_history: bool) -> tuple[list[dict], NextDose]:
+    """The doses declared on this form, numbered after the person's course so far (recorded doses and doses
+    declared before), and the dose the registration is for: a registration carries the course on, never restarts
+    it. A declared dose must come after the last dose known: an earlier one is already on the course."""
+    known = person_course(person) if has_history else []
+    if known and declared and declared[0]["given_on"] <= known[-1].day:
+        last = known[-1]
+        raise ValidationError({"declared_doses": _(
+            "The dose of %(vaccine)s on %(date)s is not after dose %(number)s (%(last)s), already on record: declare "
+            "only the doses given after it.") % {"vaccine": declared[0]["vaccine"], "date": date_text(
+                declared[0]["given_on"]), "number": last.number, "last": date_text(last.day)}})
+    first = max((dose.number for dose in known), default=0) + 1
+    numbered = [{**dose, "dose_number": first + index} for index, dose in enumerate(declared)]
+    return numbered, next_dose(known + [CourseDose(d["given_on"], d["dose_number"], d["vaccine"]) for d in numbered])
 
 
+# With the lock: whether a registration is in progress, the one carrying the course on after a dose (vaccinated,
+# waiting for the next to fall due), and whether the person had any dose, recorded or declared before.
 _PERSON_TO_REGISTER = """
     SELECT p.full_name, EXISTS (SELECT 1 FROM vaccination_registration r WHERE r.person_id = p.id
-                                AND r.status IN ({open}))
+                                AND r.status IN ({open})),
+           (SELECT r.id FROM vaccination_registration r WHERE r.person_id = p.id AND r.status = 'vaccinated'
+            ORDER BY r.created_at DESC LIMIT 1),
+           EXISTS (SELECT 1 FROM vaccination_dose d WHERE d.person_id = p.id AND NOT d.voided)
+           OR EXISTS (SELECT 1 FROM vaccination_declareddose dd JOIN vaccination_registration dr
+                      ON dr.id = dd.registration_id WHERE dr.person_id = p.id)
     FROM citizens_person p WHERE p.id = %s AND {{theirs}}{{lock}}""".format(
     open=", ".join(f"'{status}'" for status in Registration.OPEN))
 
@@ -68,7 +78,7 @@ def registration_submit(*, actor, person_id: int, priority_group: PriorityGroup,
         row = cursor.fetchone()
     if row is None:
         raise Http404
-    person, has_open = _loaded(Person, id=person_id, full_name=row[0]), row[1]
+    person, has_open, carrier_id, has_history = _loaded(Person, id=person_id, full_name=row[0]), *row[1:]
     if not consent:
         raise ValidationError({"consent": _("Tick the consent box to register.")})
     if ward.level != AdministrativeUnit.Level.WARD:
@@ -76,11 +86,17 @@ def registration_submit(*, actor, person_id: int, priority_group: PriorityGroup,
     in_progress = ValidationError(_("%(name)s already has a registration in progress.") % {"name": person.full_name})
     if has_open:
         raise in_progress
-    declared = sorted(declared_doses, key=lambda dose: dose["given_on"])
+    if carrier_id is not None:
+        # A second registration would restart the course, and the carrier's return to the district's list
+        # would then break the one-open-registration rule.
+        raise ValidationError(_course_waits(person, Registration.objects.get(pk=carrier_id)))
+    declared, plan = _plan_course(person, sorted(declared_doses, key=lambda dose: dose["given_on"]),
+                                  has_history=bool(has_history))
     now = timezone.now()
     registration = Registration(
         person=person, priority_group=priority_group, ward=ward, wished_date=wished_date, consent_at=now,
-        created_by=actor, organisation=organisation, **_plan_next_dose(declared),
+        created_by=actor, organisation=organisation, next_dose_number=plan.number, due_from=plan.due_from,
+        required_vaccine=plan.required_vaccine,
     )
     try:
         registration.save(force_insert=True)
@@ -88,14 +104,23 @@ def registration_submit(*, actor, person_id: int, priority_group: PriorityGroup,
         raise in_progress from None  # the transaction is rolled back with it
     if declared:
         DeclaredDose.objects.bulk_create([
-            DeclaredDose(registration=registration, dose_number=index, vaccine=dose["vaccine"],
+            DeclaredDose(registration=registration, dose_number=dose["dose_number"], vaccine=dose["vaccine"],
                          given_on=dose["given_on"], place=dose.get("place", ""))
-            for index, dose in enumerate(declared, start=1)
+            for dose in declared
         ])
     _event_add(registration_id=registration.pk, actor=actor, at=now, from_status="", to_status=Status.SUBMITTED)
     registrations_moved.send(sender=Registration, moves={(ward.parent_id, "", Status.SUBMITTED): 1})
     audit_record(actor=actor, action="registration.submit", target=registration)
     return registration
+
+
+def _course_waits(person, carrier: Registration) -> str:
+    values = {"name": person.full_name, "number": carrier.next_dose_number, "date": date_text(carrier.due_from)}
+    if carrier.due_from is None:
+        return _("%(name)s is already on a course: the district will send the appointment for dose %(number)s. "
+                 "There is no need to register again.") % values
+    return _("%(name)s is already on a course: dose %(number)s is due from %(date)s, and the district will send "
+             "the appointment. There is no need to register again.") % values
 
 
 @transaction.atomic

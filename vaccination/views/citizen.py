@@ -9,6 +9,7 @@ from django.views.decorators.http import require_http_methods
 from citizens.selectors import people_for
 from citizens.views.common import citizen_required, form_error
 
+from ..course import person_course
 from ..forms import CancelConfirmForm, DeclaredDoseFormSet, RegistrationForm
 from ..selectors import appointment_to_cancel, person_vaccination_book, registration_to_cancel
 from ..services.registrations import registration_cancel, registration_submit
@@ -35,7 +36,10 @@ def register_view(request, person_id: int):
                 messages.success(request, _("The registration of %(name)s is sent to the health department.") % {
                     "name": person.full_name})
                 return redirect("vaccination:person_vaccinations", person_id=person.pk)
-    return render(request, "vaccination/registration_form.html", {"person": person, "form": form, "doses": doses})
+    course = person_course(person)
+    return render(request, "vaccination/registration_form.html", {
+        "person": person, "form": form, "doses": doses, "course": course,
+        "numbered_from": max((dose.number for dose in course), default=0)})
 
 
 @citizen_required

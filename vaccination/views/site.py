@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 from citizens.models import Person
 from citizens.phones import phone_normalize
 from citizens.selectors import health_code_resolve
+from citizens.views.common import form_error
 from registry.audit import audit_record
 from registry.console import console_view, form_errors_as_messages
 from registry.http import safe_next
@@ -23,8 +24,8 @@ from ..forms import CheckInSearchForm, InjectionForm, ObservationForm, Screening
 from ..models import Appointment, Dose, Visit
 from ..selectors import lots_usable, session_list, site_day, staff_facility
 from ..services.doses import (
-    _history, doses_confirm, session_close, session_totals, visit_check_in, visit_inject, visit_observe,
-    visit_screen,
+    _history, doses_confirm, observation_minutes_left, session_close, session_totals, visit_check_in, visit_inject,
+    visit_observe, visit_screen,
 )
 
 PERM = "vaccination.record_dose"
@@ -130,24 +131,29 @@ def _site_visit(request, pk):
                              pk=pk, site=staff_facility(request.user))
 
 
-@console_view(PERM)
-def visit_view(request, pk: int):
-    visit = _site_visit(request, pk)
+def _visit_page(request, visit, form=None):
+    """The visit at its step; `form` is the step's form as posted when it was refused, so nothing typed is lost."""
     lots = lots_usable().filter(balances__facility=visit.site, balances__quantity__gt=0).distinct()
     context = {
         "visit": visit, "history": _history(visit.person), "items": screening.ITEMS,
         "version": screening.CHECKLIST_VERSION, "doses": visit.doses.select_related("lot", "vaccine"),
+        "minutes_left": observation_minutes_left(visit),
     }
     if visit.step == Visit.Step.CHECKED_IN:
-        context["form"] = ScreeningForm()
+        context["form"] = form or ScreeningForm()
     elif visit.step == Visit.Step.SCREENED:
         initial = {"idempotency_key": uuid.uuid4().hex}
         if visit.appointment_id:
             initial["lot"] = visit.appointment.session.lot_id
         context["form"] = InjectionForm(lots=lots, initial=initial)
     elif visit.step == Visit.Step.OBSERVING:
-        context["form"] = ObservationForm()
+        context["form"] = form or ObservationForm()
     return render(request, "vaccination/site/visit.html", context)
+
+
+@console_view(PERM)
+def visit_view(request, pk: int):
+    return _visit_page(request, _site_visit(request, pk))
 
 
 @require_POST
@@ -163,10 +169,11 @@ def screen_view(request, pk: int):
                          diastolic=data["diastolic"], postpone_until=data["postpone_until"],
                          refer_reason=data["refer_reason"])
         except ValidationError as error:
-            _errors(request, error)
-    else:
-        form_errors_as_messages(request, form)
-    return redirect("vaccination_console:site_visit", pk=visit.pk)
+            form_error(form, error)
+        else:
+            return redirect("vaccination_console:site_visit", pk=visit.pk)
+    # Refused: the page again with every tick and figure as typed, the refusal beside its field.
+    return _visit_page(request, visit, form)
 
 
 @require_POST
@@ -200,12 +207,15 @@ def observe_view(request, pk: int):
         if data["had_reaction"]:
             reaction = {"symptoms": [], "severity": data["severity"] or "mild", "description": data["description"]}
         try:
-            visit_observe(actor=request.user, visit_id=visit.pk, note=data["note"], reaction=reaction)
+            visit_observe(actor=request.user, visit_id=visit.pk, note=data["note"], reaction=reaction,
+                          early_reason=data["early_reason"])
         except ValidationError as error:
-            _errors(request, error)
+            form_error(form, error)
         else:
             messages.success(request, _("Observation recorded."))
-    return redirect("vaccination_console:site_observation")
+            return redirect("vaccination_console:site_observation")
+    # Ended too early without a reason, or a field refused: this person's page, with what was typed.
+    return _visit_page(request, visit, form)
 
 
 @console_view(PERM)
