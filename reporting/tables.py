@@ -32,16 +32,6 @@ def breakdown_rows(area, rows: list[dict]) -> SafeString:
          _pct(row["full_pct"]), _figure(row["booster"]), _figure(row["total"])) for row in rows))
 
 
-def _shade(percent) -> int:
-    return max(0, min(10, round(float(percent or 0) / 10)))
-
-
-def map_cells(rows: list[dict]) -> SafeString:
-    """The province map: one shaded cell per province (a class per shade: the CSP allows no inline style)."""
-    return format_html_join("", '<a href="?province={}" class="cell shade-{}" title="{}: {}%"></a>', (
-        (row["key"], _shade(row["first_pct"]), row["name"], row["first_pct"] or 0) for row in rows))
-
-
 def chart_bars(days: list[tuple]) -> SafeString:
     return format_html_join("", '<rect x="{}" y="{}" width="8" height="{}"><title>{}: {}</title></rect>', (
         (index * 10, 100 - height, height, date_format(day, "MONTH_DAY_FORMAT"), _figure(count))

@@ -14,14 +14,17 @@ from registry.models import AdministrativeUnit, Facility
 from vaccination.imports.sheets import csv_bytes, safe_cell, xlsx_bytes
 from vaccination.models import Dose, Registration
 
-from . import selectors, tables
+from . import selectors, tables, tilemap
 
 SORTS = {"name": "name", "first": "first_pct", "full": "full_pct", "total": "total"}
 
 
 class PeriodForm(forms.Form):
-    date_from = forms.DateField(label=gettext_lazy("From date"), widget=forms.DateInput(attrs={"type": "date"}))
-    date_to = forms.DateField(label=gettext_lazy("Until date"), widget=forms.DateInput(attrs={"type": "date"}))
+    # A date input's value is always yyyy-mm-dd whatever the language; the browser shows it the local way.
+    date_from = forms.DateField(label=gettext_lazy("From date"),
+                                widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    date_to = forms.DateField(label=gettext_lazy("Until date"),
+                              widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
 
 
 def _area(request):
@@ -44,7 +47,8 @@ def dashboard_view(request):
     return render(request, "reporting/dashboard.html", {
         "area": area, "totals": totals, "target_pct": round(100 * totals["total"] / totals["target"], 3),
         "chart_bars": tables.chart_bars(days), "chart_rows": tables.chart_rows(days), "sort": sort,
-        "map_cells": tables.map_cells(rows), "breakdown_rows": tables.breakdown_rows(area, rows),
+        "map_tiles": tilemap.province_map(rows) if area.child == "province" else "",
+        "map_legend": tilemap.legend_items(), "breakdown_rows": tables.breakdown_rows(area, rows),
         "waiting": waiting, "waiting_rows": tables.waiting_rows(area, waiting), "stock": selectors.stock(area, today),
         "reactions": selectors.reactions(area),
         "stage_labels": [Registration.Status(s).label for s in (

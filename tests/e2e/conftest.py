@@ -4,6 +4,8 @@ import shutil
 
 import pytest
 
+from . import axe
+
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 CHROMIUM_FLAGS = [
     "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
@@ -55,6 +57,7 @@ def browser():
         def new_watched_context(*args, **kwargs):
             context = new_context(*args, **kwargs)
             _watch_for_refusals(context)
+            axe.watch(context)
             return context
 
         def new_watched_page(*args, **kwargs):
@@ -63,7 +66,9 @@ def browser():
         # Journeys that open their own contexts (two people at once) are watched too.
         browser.new_context = new_watched_context
         browser.new_page = new_watched_page
+        axe.install()
         yield browser
+        axe.uninstall()
         browser.close()
 
 
@@ -75,6 +80,17 @@ def csp_refusals():
     refusals, _CSP_REFUSALS[:] = list(_CSP_REFUSALS), []
     if refusals:
         pytest.fail("The Content-Security-Policy blocked part of a page:\n" + "\n".join(dict.fromkeys(refusals)))
+
+
+@pytest.fixture(autouse=True)
+def axe_violations():
+    """Fails the journey if axe-core finds a serious or critical violation on any page it visited."""
+    axe.violations.clear()
+    yield axe.violations
+    axe.check_open_contexts()
+    found, axe.violations[:] = list(axe.violations), []
+    if found:
+        pytest.fail("axe-core found accessibility violations:\n" + "\n".join(dict.fromkeys(found)))
 
 
 @pytest.fixture

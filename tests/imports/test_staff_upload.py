@@ -12,6 +12,7 @@ from citizens.models import Person
 from registry.models import Organisation, OrganisationMember
 from vaccination.imports import staff as staff_rows
 from vaccination.imports.sheets import OLE_MAGIC, csv_bytes, safe_cell
+from tests.vaccination.test_organisation_form import ward_picked
 from vaccination.models import ImportBatch, Registration
 
 GOOD = [
@@ -36,8 +37,8 @@ def representative(db, django_user_model, client, django_capture_on_commit_callb
     user = django_user_model.objects.create_citizen("0912777001", "x-Password-9", full_name="Đại Diện")
     client.force_login(user)
     response = client.post(reverse("vaccination:organisation_list"), {
-        "name": "Công ty TNHH Sông Hồng", "kind": "company", "registration_number": "0101234567", "ward_code": 1,
-        "address": "1 Phúc Xá", "contact_name": "Đại Diện"})
+        "name": "Công ty TNHH Sông Hồng", "kind": "company", "registration_number": "0101234567",
+        **ward_picked(province=1, district=1, ward=1), "address": "1 Phúc Xá", "contact_name": "Đại Diện"})
     organisation = Organisation.objects.get(registration_number="0101234567")
     assert response["Location"] == reverse("vaccination:organisation_detail", args=[organisation.pk])
     assert organisation.contact_phone == "+84912777001" and organisation.confirmed_at is None

@@ -34,15 +34,30 @@ class OrganisationForm(forms.Form):
     kind = forms.ChoiceField(label=gettext_lazy("Kind"), choices=Organisation.Kind.choices)
     registration_number = forms.RegexField(label=gettext_lazy("Tax or registration number"), regex=r"^[0-9A-Za-z\-]{5,20}$",
                                            error_messages={"invalid": gettext_lazy("5 to 20 letters and digits.")})
-    ward_code = forms.IntegerField(label=gettext_lazy("Ward code (GSO)"), min_value=1)
+    # The same province → district → ward picker as the profile (static/js/address.js fills each list from the
+    # one before it; without JavaScript, saving with a province chosen brings back its districts, and so on).
+    province = forms.ModelChoiceField(label=gettext_lazy("Province or city"), queryset=AdministrativeUnit.objects.none())
+    district = forms.ModelChoiceField(label=gettext_lazy("District"), queryset=AdministrativeUnit.objects.none())
+    ward = forms.ModelChoiceField(label=gettext_lazy("Ward or commune"), queryset=AdministrativeUnit.objects.none(),
+                                  error_messages={"required": gettext_lazy("Choose the ward or commune.")})
     address = forms.CharField(label=gettext_lazy("Address"), max_length=300)
     contact_name = forms.CharField(label=gettext_lazy("Contact person"), max_length=200)
 
-    def clean_ward_code(self):
-        ward = AdministrativeUnit.objects.filter(level="ward", code=self.cleaned_data["ward_code"]).first()
-        if ward is None:
-            raise ValidationError(_("No ward has this code."))
-        return ward
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        units = AdministrativeUnit.objects.order_by("name")
+        self.fields["province"].queryset = units.filter(level="province")
+        self.fields["district"].queryset = units.filter(
+            level="district", parent_id=_whole(self.data.get(self.add_prefix("province"))))
+        self.fields["ward"].queryset = units.filter(
+            level="ward", parent_id=_whole(self.data.get(self.add_prefix("district"))))
+
+
+def _whole(value) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
 
 
 class LinkRequestForm(forms.Form):
@@ -83,7 +98,7 @@ def organisation_list_view(request):
         try:
             organisation = organisation_register(
                 actor=request.user, kind=data["kind"], name=data["name"],
-                registration_number=data["registration_number"], unit=data["ward_code"], address=data["address"],
+                registration_number=data["registration_number"], unit=data["ward"], address=data["address"],
                 contact_name=data["contact_name"])
         except ValidationError as error:
             form_error(form, error)
