@@ -45,4 +45,4 @@ class Certificate(models.Model):
 
 
 # The public certificate log's tables live beside the code that keeps them (certificates/transparency/).
-from .transparency.models import LogHead, LogLeaf, LogNode, SignedTreeHead  # noqa: E402,F401
+from .transparency.models import LogHead, LogLeaf, LogNode, PendingLeaf, SignedTreeHead  # noqa: E402,F401

@@ -118,7 +118,7 @@ def certificate_issue(*, person_id: int, now: datetime.datetime | None = None, f
         kid=base64.b64encode(key.kid).decode(), issued_at=now, expires_at=expires)
     audit_record(actor=None, action="certificate.issue", target=certificate,
                  changes={"dose": latest.dose_number, "replaces": current.uvci if current else None})
-    log_certificate_issued(certificate=certificate)  # last: it holds the public log's lock until commit
+    log_certificate_issued(certificate=certificate)  # queued; the task gives the batch its indexes and a head
     return certificate
 
 
@@ -152,7 +152,7 @@ def certificates_revoke_for_lot(*, actor, lot_id: int, reason: str) -> int:
                                                   revoked_reason=reason[:300], revoked_by=actor)
     audit_record_many(actor=actor, action="certificate.revoke_lot", model=Certificate, ids=ids,
                       changes={"lot": lot_id, "reason": reason})
-    log_certificates_revoked(certificates=revoked, at=now)  # one lock, one leaf per certificate
+    log_certificates_revoked(certificates=revoked, at=now)  # one INSERT, one leaf per certificate
     transaction.on_commit(_tree_head_after_revocation)
     return len(ids)
 

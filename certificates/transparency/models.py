@@ -42,6 +42,22 @@ class LogLeaf(models.Model):
         indexes = [models.Index(fields=["certificate", "event"], name="logleaf_certificate_event")]
 
 
+class PendingLeaf(models.Model):
+    """A leaf written by the transaction that issued or revoked its certificate, waiting for its index.
+
+    The certificate task sequences the queue under the head's lock once per batch (and beat sweeps what a lost
+    task left), so an issue costs one plain INSERT and workers never queue behind each other certificate by
+    certificate."""
+
+    certificate = models.ForeignKey("certificates.Certificate", on_delete=models.PROTECT, related_name="+")
+    event = models.PositiveSmallIntegerField(choices=LogLeaf.Event.choices)
+    cose_sha256 = models.BinaryField(max_length=32, db_index=True)
+    leaf_data = models.BinaryField(max_length=formats.LEAF_SIZE)
+
+    class Meta:
+        verbose_name = _("certificate log leaf waiting for its index")
+
+
 class LogNode(models.Model):
     """The hash of a complete subtree of 2**level leaves from leaf `offset` (level >= 1; leaves are level 0).
 

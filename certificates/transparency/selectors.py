@@ -8,7 +8,7 @@ from django.urls import reverse
 from ..models import Certificate
 from . import formats, merkle
 from .keys import log_key, signature_holds
-from .models import LogHead, LogLeaf, LogNode, SignedTreeHead
+from .models import LogHead, LogLeaf, LogNode, PendingLeaf, SignedTreeHead
 
 
 def b64(value) -> str:
@@ -65,7 +65,7 @@ def _leaf_proof(leaf: LogLeaf, sth: SignedTreeHead) -> dict:
 def inclusion_for_uvci(uvci: str, *, tree_size: int | None = None) -> dict | None:
     """The proof that the certificate's issue (and its revocation, if logged) is in a signed head.
 
-    None when no certificate has this UVCI; {"pending": leaf index} while no chosen head covers its leaf."""
+    None when no certificate has this UVCI; {"pending": True} while its leaf waits for an index or for a head."""
     certificate_id = Certificate.objects.filter(uvci=uvci).values_list("pk", flat=True).first()
     if certificate_id is None:
         return None
@@ -73,10 +73,11 @@ def inclusion_for_uvci(uvci: str, *, tree_size: int | None = None) -> dict | Non
               .only("index", "event", "leaf_data", "leaf_hash")}
     issued = leaves.get(formats.ISSUED)
     if issued is None:
-        return None
+        queued = PendingLeaf.objects.filter(certificate_id=certificate_id, event=formats.ISSUED).exists()
+        return {"pending": True} if queued else None
     sth = tree_head_of_size(tree_size) if tree_size is not None else tree_head_latest()
     if sth is None or issued.index >= sth.tree_size:
-        return {"pending": issued.index}
+        return {"pending": True}
     answer = {"uvci": uvci, **_leaf_proof(issued, sth), "tree_size": sth.tree_size, "sth": sth.as_json()}
     revoked = leaves.get(formats.REVOKED)
     answer["revocation"] = _leaf_proof(revoked, sth) if revoked and revoked.index < sth.tree_size else None
@@ -91,6 +92,8 @@ def certificate_log_status(digest: bytes) -> dict:
     leaf = (LogLeaf.objects.filter(cose_sha256=digest, event=formats.ISSUED)
             .select_related("certificate").only("index", "leaf_data", "leaf_hash", "certificate__uvci").first())
     if leaf is None:
+        if PendingLeaf.objects.filter(cose_sha256=digest, event=formats.ISSUED).exists():
+            return {"status": "pending", "recorded": False}
         return {"status": "not_found", "recorded": False}
     uvci = leaf.certificate.uvci
     answer = {"leaf_index": leaf.index, "proof_url": reverse("transparency:proof", args=[uvci])}

@@ -1,9 +1,11 @@
 """Appending to the certificate log and signing its tree heads.
 
-Every append takes the lock of the single `LogHead` row, reads the next index and the tree's right edge from it,
-and inserts the leaves and the subtrees they complete: two workers appending at once are serialised there and
-can never give two leaves one index (a fork). The lock is taken by the certificate task as the last statement of
-its transaction, so it is held only for the append and the commit, and never on the dose path."""
+The transaction that issues or revokes a certificate queues its leaf (one INSERT, no lock). The certificate
+task then sequences the queue once per batch: under the lock of the single `LogHead` row it reads the next
+index and the tree's right edge, gives the queued leaves their indexes in queue order, and inserts them with
+the subtrees they complete. Two workers sequencing at once are serialised on that row and can never give two
+leaves one index (a fork); no worker waits on the lock certificate by certificate, and the dose path never
+touches the log."""
 import datetime
 import hashlib
 from collections.abc import Iterable
@@ -16,7 +18,7 @@ from .. import dcc
 from . import formats
 from .keys import log_key
 from .merkle import Frontier, leaf_hash
-from .models import LogHead, LogLeaf, LogNode, SignedTreeHead
+from .models import LogHead, LogLeaf, LogNode, PendingLeaf, SignedTreeHead
 
 
 def certificate_sha256(qr_text: str) -> bytes:
@@ -32,46 +34,80 @@ def _head_locked() -> LogHead:
     return head
 
 
-@transaction.atomic(savepoint=False)
-def log_leaves_append(*, entries: Iterable[tuple[int, int, datetime.datetime, bytes]]) -> list[int]:
-    """Append one leaf per (certificate id, event, time, SHA-256 of the certificate); returns their indexes.
+def log_leaves_queue(*, entries: Iterable[tuple[int, int, datetime.datetime, bytes]]) -> int:
+    """Queue one leaf per (certificate id, event, time, SHA-256 of the certificate), in the caller's transaction,
+    so that a leaf is waiting exactly when its certificate change is committed."""
+    rows = [PendingLeaf(certificate_id=certificate_id, event=event, cose_sha256=digest,
+                        leaf_data=formats.Leaf(event, formats.millis(at), digest).pack())
+            for certificate_id, event, at, digest in entries]
+    PendingLeaf.objects.bulk_create(rows, batch_size=5000)
+    return len(rows)
 
-    Called inside the transaction that issues or revokes the certificates, so a leaf exists exactly when its
-    certificate change is committed."""
-    entries = list(entries)
-    if not entries:
-        return []
-    head = _head_locked()
+
+def _sequence(head: LogHead, limit: int) -> int:
+    """Give queued leaves their indexes (caller holds the head's lock). Returns how many."""
+    pending = list(PendingLeaf.objects.order_by("pk").values_list("pk", "certificate_id", "event", "cose_sha256",
+                                                                  "leaf_data")[:limit])
+    if not pending:
+        return 0
     frontier = Frontier.unpack(head.size, bytes(head.frontier))
     leaves, nodes = [], []
-    for certificate_id, event, at, digest in entries:
-        data = formats.Leaf(event, formats.millis(at), digest).pack()
-        index = frontier.size
+    for _pk, certificate_id, event, digest, data in pending:
+        data, index = bytes(data), frontier.size
         hashed = leaf_hash(data)
         nodes.extend(LogNode(key=LogNode.key_for(level, offset), hash=value)
                      for level, offset, value in frontier.append(hashed) if level)
-        leaves.append(LogLeaf(index=index, certificate_id=certificate_id, event=event, cose_sha256=digest,
+        leaves.append(LogLeaf(index=index, certificate_id=certificate_id, event=event, cose_sha256=bytes(digest),
                               leaf_data=data, leaf_hash=hashed))
+    PendingLeaf.objects.filter(pk__in=[row[0] for row in pending]).delete()
     LogLeaf.objects.bulk_create(leaves, batch_size=5000)
     LogNode.objects.bulk_create(nodes, batch_size=5000)
     LogHead.objects.filter(pk=LogHead.ROW).update(size=frontier.size, frontier=frontier.packed())
-    return [leaf.index for leaf in leaves]
-
-
-def log_certificate_issued(*, certificate) -> int:
-    return log_leaves_append(entries=[(certificate.pk, formats.ISSUED, certificate.issued_at,
-                                       certificate_sha256(certificate.qr_text))])[0]
-
-
-def log_certificates_revoked(*, certificates: Iterable[tuple[int, str]], at: datetime.datetime) -> list[int]:
-    """One revocation leaf per (certificate id, QR text), under one lock, in certificate order."""
-    return log_leaves_append(entries=[(pk, formats.REVOKED, at, certificate_sha256(qr_text))
-                                      for pk, qr_text in sorted(certificates)])
+    head.size, head.frontier = frontier.size, frontier.packed()
+    return len(leaves)
 
 
 @transaction.atomic
+def log_sequence(*, limit: int | None = None) -> int:
+    """Sequence up to `limit` queued leaves (LOG_SEQUENCE_BATCH) under the head's lock."""
+    return _sequence(_head_locked(), limit or settings.LOG_SEQUENCE_BATCH)
+
+
+@transaction.atomic
+def log_leaves_append(*, entries: Iterable[tuple[int, int, datetime.datetime, bytes]]) -> list[int]:
+    """Queue and sequence at once; returns the new leaves' indexes (tools and tests)."""
+    count = log_leaves_queue(entries=entries)
+    head = _head_locked()
+    before = head.size
+    while _sequence(head, settings.LOG_SEQUENCE_BATCH):
+        pass
+    return list(range(before, before + count))
+
+
+def log_certificate_issued(*, certificate) -> None:
+    log_leaves_queue(entries=[(certificate.pk, formats.ISSUED, certificate.issued_at,
+                               certificate_sha256(certificate.qr_text))])
+
+
+def log_certificates_revoked(*, certificates: Iterable[tuple[int, str]], at: datetime.datetime) -> int:
+    """One revocation leaf per (certificate id, QR text), queued set-wise in certificate order."""
+    return log_leaves_queue(entries=[(pk, formats.REVOKED, at, certificate_sha256(qr_text))
+                                     for pk, qr_text in sorted(certificates)])
+
+
 def tree_head_sign(*, now: datetime.datetime | None = None, min_interval_seconds: int = 0,
                    max_age_seconds: int | None = None) -> SignedTreeHead | None:
+    """Sequence the queue (a transaction per LOG_SEQUENCE_BATCH leaves, so a recall of a million certificates
+    never holds the lock for long), then sign the tree as it stands (see `_tree_head_sign`)."""
+    batch = settings.LOG_SEQUENCE_BATCH
+    while log_sequence(limit=batch) == batch:
+        pass
+    return _tree_head_sign(now=now, min_interval_seconds=min_interval_seconds, max_age_seconds=max_age_seconds)
+
+
+@transaction.atomic
+def _tree_head_sign(*, now: datetime.datetime | None, min_interval_seconds: int,
+                    max_age_seconds: int | None) -> SignedTreeHead | None:
     """Sign the log's current size and root, when there is something new to sign.
 
     A tree that grew is signed unless the latest head is younger than `min_interval_seconds` (then the beat

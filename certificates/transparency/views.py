@@ -78,8 +78,8 @@ def proof(request, uvci: str):
         return _not_found(_("No certificate with this identifier is in the log."))
     if "pending" in answer:
         return _problem(404, _("Not yet signed"),
-                        _("The certificate is leaf %(index)s of the log; no signed tree head covers it yet. "
-                          "Try again in a minute.") % {"index": answer["pending"]}, Retry_After="60")
+                        _("The certificate is being added to the log; no signed tree head covers it yet. "
+                          "Try again in a minute."), Retry_After="60")
     return _json(answer)
 
 

@@ -325,6 +325,8 @@ LOG_STH_MIN_SECONDS = env_int("LOG_STH_MIN_SECONDS", 5)
 LOG_STH_MAX_MINUTES = env_int("LOG_STH_MAX_MINUTES", 60)
 LOG_STH_BEAT_SECONDS = env_int("LOG_STH_BEAT_SECONDS", 60)
 LOG_LEAVES_PER_PAGE = env_int("LOG_LEAVES_PER_PAGE", 1000)
+# Queued leaves given their indexes per transaction under the log's lock (the certificate task's batch is smaller).
+LOG_SEQUENCE_BATCH = env_int("LOG_SEQUENCE_BATCH", 10_000)
 CELERY_BEAT_SCHEDULE["certificate-log-sign"] = {"task": "certificates.tasks.log_tree_head_sign",
                                                 "schedule": float(LOG_STH_BEAT_SECONDS)}
 

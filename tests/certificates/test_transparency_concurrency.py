@@ -4,15 +4,15 @@ import datetime
 import threading
 
 import pytest
-from django.db import connection
+from django.db import connection, transaction
 from django.utils import timezone
 
 from certificates.models import Certificate
 from certificates.tasks import certificates_issue
 from certificates.transparency import formats, merkle
 from certificates.transparency.audit import log_audit
-from certificates.transparency.models import LogHead, LogLeaf, SignedTreeHead
-from certificates.transparency.services import log_certificates_revoked, tree_head_sign
+from certificates.transparency.models import LogHead, LogLeaf, PendingLeaf, SignedTreeHead
+from certificates.transparency.services import log_certificates_revoked, log_sequence, tree_head_sign
 from registry.models import AdministrativeUnit
 from registry.reference_data import load_reference_data
 from tests.conftest import PHUC_XA
@@ -74,7 +74,7 @@ def test_parallel_certificate_workers_never_fork_the_log(tx_world, lot, django_u
 
     def reissue(dose_id):
         for _ in range(REISSUES):
-            certificates_issue([dose_id], force=True)  # each: sign, then append under the log's lock, then a head
+            certificates_issue([dose_id], force=True)  # each: sign and queue, sequence under the lock, sign a head
 
     jobs = [lambda d=dose.pk: reissue(d) for dose in doses]
     jobs.append(lambda: [tree_head_sign() for _ in range(REISSUES)])
@@ -102,15 +102,16 @@ def test_a_lot_revocation_racing_issues_keeps_one_tree(tx_world, lot, django_use
 
     def revoke_in_batches():
         for start in range(0, len(certificates), 2):
-            from django.db import transaction
-
             with transaction.atomic():
                 log_certificates_revoked(certificates=certificates[start:start + 2], at=now)
+            log_sequence()  # sequencers racing the certificate tasks' own
 
     jobs = [lambda d=dose.pk: certificates_issue([d], force=True) for dose in doses] + [revoke_in_batches] * 2
     assert _run_together(jobs) == []
     total = WORKERS * 2 + WORKERS * 2
+    assert not PendingLeaf.objects.exists()
     assert list(LogLeaf.objects.order_by("index").values_list("index", flat=True)) == list(range(total))
+    assert LogLeaf.objects.filter(event=formats.REVOKED).count() == WORKERS * 2
     tree_head_sign()
     assert log_audit().ok
 
