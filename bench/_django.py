@@ -25,9 +25,17 @@ def scratch_database():
 
     setup_test_environment()
     old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True, keepdb=False, serialize=False)
+    from django.db import connections
+
+    for alias in connections:  # the test settings' "replica" alias reads the scratch database too, as under pytest
+        if connections[alias].settings_dict["TEST"]["MIRROR"] == "default":
+            connections[alias].creation.set_as_test_mirror(connection.settings_dict)
     try:
         yield connection
     finally:
+        for alias in connections:  # a mirror's connection would keep the scratch database from being dropped
+            if alias != "default":
+                connections[alias].close()
         connection.creation.destroy_test_db(old_name, verbosity=0)
 
 

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 from citizens.views.common import citizen_required
 from registry.console import console_view
 from registry.http import client_ip, too_many_requests
+from registry.replica import replica_reads
 from registry.throttle import throttle_hit
 
 from . import dcc
@@ -85,6 +86,7 @@ def _verify_form(request):
 
 
 @csrf_exempt  # the token is checked by _verify_form, once the limits have passed: checking it reads the body
+@replica_reads
 def verify_page(request):
     if request.method == "POST":
         if hit := _over_the_limit(request):
@@ -103,6 +105,7 @@ def _api_refusal(reason: str, status: int) -> JsonResponse:
 
 @csrf_exempt
 @require_POST
+@replica_reads
 def verify_api(request):
     """POST {"qr": "HC1:…"} → {"status": …, "valid": …, "holder": …, "vaccinations": […]}.
 

@@ -4,6 +4,36 @@ from celery import Celery
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.local")
 
+# One queue per kind of work, so that a big import or report never delays a sign-up code: each queue group has its
+# own workers (docker-compose.yml: worker-sms, worker-certificates, worker-bulk for imports and reports,
+# worker-default). Every task is named here; tests/config/test_queues.py fails for a task that is not.
+QUEUES = ("sms", "certificates", "imports", "reports", "default")
+TASK_QUEUES = {
+    "citizens.tasks.sms_send": "sms",
+    "citizens.tasks.sms_send_due": "sms",
+    "citizens.tasks.sms_send_many": "sms",
+    # A look-up code is a code like a sign-up's: it must not wait behind certificates being signed.
+    "certificates.tasks.lookup_code_send": "sms",
+    "certificates.tasks.certificates_issue": "certificates",
+    "certificates.tasks.certificates_sweep": "certificates",
+    "certificates.tasks.log_tree_head_sign": "certificates",
+    "vaccination.tasks.import_check": "imports",
+    "vaccination.tasks.import_apply": "imports",
+    "vaccination.tasks.imports_fail_stale": "imports",
+    "reporting.tasks.rollups_fold": "reports",
+    "opendata.tasks.priority_counts_refresh": "reports",
+    # Notices and reminders are written here; the SMS they cause go to the sms queue as their own tasks.
+    "vaccination.tasks.registrations_notify": "default",
+    "vaccination.tasks.appointment_reminders_send": "default",
+    "vaccination.tasks.next_dose_reminders_send": "default",
+    "registry.tasks.throttle_counters_purge": "default",
+    "registry.tasks.partitions_ensure_ahead": "default",
+}
+
 app = Celery("vaccination")
 app.config_from_object("django.conf:settings", namespace="CELERY")
+app.conf.update(
+    task_default_queue="default",
+    task_routes={name: {"queue": queue} for name, queue in TASK_QUEUES.items()},
+)
 app.autodiscover_tasks()

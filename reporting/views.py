@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy
 
 from registry.console import console_view
 from registry.models import AdministrativeUnit, Facility
+from registry.replica import replica_reads
 from vaccination.imports.sheets import csv_bytes, safe_cell, xlsx_bytes
 from vaccination.models import Dose, Registration
 
@@ -32,6 +33,7 @@ def _area(request):
 
 
 @console_view("registry.view_dashboard")
+@replica_reads
 def dashboard_view(request):
     area = _area(request)
     today = selectors.today_local()
@@ -68,6 +70,7 @@ def _period(request):
 
 
 @console_view("registry.view_dashboard")
+@replica_reads
 def report_view(request, fmt: str):
     """The daily report of an area: per day, child area, vaccine and dose number."""
     area = _area(request)
@@ -98,6 +101,7 @@ class _Echo:
 
 
 @console_view("registry.view_dashboard")
+@replica_reads
 def doses_csv_view(request):
     """Every dose of the area in the period, for its own analysis: no names, no ID numbers."""
     area = _area(request)

@@ -41,6 +41,15 @@ def signing_key():
     log_key_cache_clear()
 
 
+def pytest_configure(config):
+    """Every test that may use the database may read through the "replica" alias too: the test settings always
+    have one (a second connection to the test database, or CI's real replica), and the views marked
+    @replica_reads use it whenever they run outside a transaction (transactional tests, live servers)."""
+    from django.test import TransactionTestCase
+
+    TransactionTestCase.databases = {"default", "replica"}
+
+
 def pytest_collection_modifyitems(config, items):
     import os
 
@@ -52,6 +61,9 @@ def pytest_collection_modifyitems(config, items):
             if not (os.environ.get("REDIS_URL") and settings.DATABASES["default"]["ENGINE"].endswith("postgresql")):
                 item.add_marker(pytest.mark.skip(
                     reason="needs Redis and PostgreSQL for a real Celery worker; set REDIS_URL and DATABASE_URL (CI does)"))
+        if item.get_closest_marker("replica") and not os.environ.get("DATABASE_REPLICA_URL"):
+            item.add_marker(pytest.mark.skip(
+                reason="needs a real streaming replica; set DATABASE_REPLICA_URL=postgres://…:5433/… (.ci/run does)"))
         if item.get_closest_marker("postgres"):
             if on_postgres is None:
                 from django.conf import settings

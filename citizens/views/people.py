@@ -14,6 +14,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from registry.models import AdministrativeUnit
+from registry.replica import replica_reads
 
 from ..captcha import captcha_check, captcha_new, captcha_png, captcha_text
 from ..forms import DeclarationForm, PersonForm
@@ -158,6 +159,7 @@ def notification_list_view(request):
     return response
 
 
+@replica_reads
 def unit_children_view(request, pk: int):
     """The districts of a province or the wards of a district, for the address selects."""
     parent = AdministrativeUnit.objects.filter(pk=pk).exclude(level=AdministrativeUnit.Level.WARD).first()

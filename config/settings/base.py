@@ -355,3 +355,29 @@ LOOKUP_PHONE_WINDOW_SECONDS = env_int("LOOKUP_PHONE_WINDOW_SECONDS", 60 * 60)
 LOOKUP_CODE_VALIDITY_SECONDS = env_int("LOOKUP_CODE_VALIDITY_SECONDS", 10 * 60)
 LOOKUP_CODE_MAX_ATTEMPTS = env_int("LOOKUP_CODE_MAX_ATTEMPTS", 5)
 LOOKUP_ACCESS_SECONDS = env_int("LOOKUP_ACCESS_SECONDS", 15 * 60)
+
+# Production shape (H). DATABASE_REPLICA_URL: a streaming replica that dashboards, reports and exports, public
+# verification and reference data read from (registry/replica.py); a client that has just written (any POST) reads
+# from the primary for REPLICA_PIN_SECONDS. DATABASE_PGBOUNCER=1: behind PgBouncer in transaction mode (no
+# server-side cursors, nothing prepared — the hot paths' prepared statements too, unless DB_PREPARED_STATEMENTS=1
+# for PgBouncer 1.21+ with max_prepared_statements). DATABASE_POOL=1: psycopg's own pool of DATABASE_POOL_MIN_SIZE
+# to DATABASE_POOL_MAX_SIZE connections per process, waiting at most DATABASE_POOL_TIMEOUT seconds for one; for
+# one process serving many threads, not beside gunicorn's forked workers each holding a pool.
+from .database import database_shape, replica_alias, with_replica  # noqa: E402
+
+DATABASE_PGBOUNCER = env_bool("DATABASE_PGBOUNCER", False)
+DATABASE_POOL = env_bool("DATABASE_POOL", False)
+DATABASE_POOL_MIN_SIZE = env_int("DATABASE_POOL_MIN_SIZE", 2)
+DATABASE_POOL_MAX_SIZE = env_int("DATABASE_POOL_MAX_SIZE", 10)
+DATABASE_POOL_TIMEOUT = env_int("DATABASE_POOL_TIMEOUT", 10)
+DATABASE_REPLICA_URL = env_str("DATABASE_REPLICA_URL")
+REPLICA_PIN_SECONDS = env_int("REPLICA_PIN_SECONDS", 10)
+if DATABASE_REPLICA_URL:
+    DATABASES["replica"] = replica_alias(DATABASES["default"], DATABASE_REPLICA_URL)
+for _alias in DATABASES.values():
+    database_shape(_alias, pgbouncer=DATABASE_PGBOUNCER, pool={
+        "min_size": DATABASE_POOL_MIN_SIZE, "max_size": DATABASE_POOL_MAX_SIZE, "timeout": DATABASE_POOL_TIMEOUT,
+    } if DATABASE_POOL else None)
+MIDDLEWARE, DATABASE_ROUTERS = with_replica(DATABASES, MIDDLEWARE, [])
+if DATABASE_PGBOUNCER:
+    DB_PREPARED_STATEMENTS = env_bool("DB_PREPARED_STATEMENTS", False)

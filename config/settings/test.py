@@ -23,3 +23,13 @@ DATABASES["default"]["CONN_MAX_AGE"] = 0
 CERT_SIGNING_KEY_FILE = str(VAR_DIR / "test-keys" / "signer.key.pem")
 CERT_SIGNING_CERT_FILE = str(VAR_DIR / "test-keys" / "signer.cert.pem")
 LOG_SIGNING_KEY_FILE = str(VAR_DIR / "test-keys" / "log.key.pem")
+# The "replica" alias in every test run: the real streaming replica when DATABASE_REPLICA_URL names one (CI's
+# replica job), else a second connection to the test database, so the router is exercised everywhere.
+from .base import DATABASE_PGBOUNCER, DATABASE_REPLICA_URL, MIDDLEWARE  # noqa: E402
+from .database import database_shape, replica_alias, with_replica  # noqa: E402
+
+DATABASES["replica"] = database_shape(
+    replica_alias(DATABASES["default"], DATABASE_REPLICA_URL, test_mirror=True), pgbouncer=DATABASE_PGBOUNCER,
+    pool=None)
+DATABASES["replica"]["CONN_MAX_AGE"] = 0
+MIDDLEWARE, DATABASE_ROUTERS = with_replica(DATABASES, MIDDLEWARE, [])

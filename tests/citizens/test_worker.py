@@ -1,60 +1,22 @@
 """The SMS outbox through a real Celery worker on Redis, as in production."""
-import os
-import subprocess
-import sys
-import threading
 import time
-from pathlib import Path
 
 import pytest
-from django.conf import settings
-from django.db import connection, transaction
+from django.db import transaction
 
 from citizens.models import SmsMessage
 from citizens.services.messaging import sms_queue
 from citizens.tasks import sms_send_due
-from config.celery import app
+from tests.workers import celery_worker
 
-ROOT = Path(__file__).resolve().parents[2]
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture
 def worker(tmp_path):
-    import redis
-
-    redis.Redis.from_url(settings.REDIS_URL).flushdb()  # no message left over from an earlier run
-    db = connection.settings_dict
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "config.settings.test",
-        "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}",
-        "REDIS_URL": settings.REDIS_URL,
-        "SMS_BACKEND": "file",
-        "SMS_FILE_PATH": str(tmp_path / "sms.log"),
-    }
-    process = subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "config", "worker", "--pool=solo", "--without-gossip",
-         "--without-mingle", "--without-heartbeat", "--loglevel=INFO"],
-        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-    )
-    lines: list[str] = []
-    ready = threading.Event()
-
-    def read():
-        for line in process.stdout:
-            lines.append(line)
-            if " ready." in line:
-                ready.set()
-
-    threading.Thread(target=read, daemon=True).start()
-    assert ready.wait(60), "the Celery worker did not start:\n" + "".join(lines[-30:])
-    eager = app.conf.task_always_eager
-    app.conf.task_always_eager = False
-    yield tmp_path / "sms.log", lines
-    app.conf.task_always_eager = eager
-    process.terminate()
-    process.wait(20)
+    """One worker consuming every queue (in production each queue group has workers of its own)."""
+    with celery_worker(tmp_path) as (sms_log, lines):
+        yield sms_log, lines
 
 
 def _wait_sent(pk: int, lines) -> SmsMessage:
