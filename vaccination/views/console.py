@@ -16,8 +16,8 @@ from ..forms import (
 )
 from ..models import Appointment, Lot
 from ..selectors import (
-    QUEUE_ORDER, balance_list, expiry_warning_date, lots_usable, movement_list, registration_counts,
-    registration_filter, registration_list, session_list, staff_facility, waiting_list,
+    balance_list, expiry_warning_date, lots_usable, movement_list, registration_counts, registration_filter,
+    registration_list, registration_queue, session_list, staff_facility, waiting_list,
 )
 from ..services.registrations import registrations_allocate, registrations_approve, registrations_reject
 from ..services.sessions import appointment_book, appointment_no_show, session_create, session_schedule_auto
@@ -49,7 +49,7 @@ def registration_list_view(request):
     form, rows, filters = _filtered(request, data)
     status = filters.get("status") or ""
     counts = registration_counts(registration_filter(rows, **{**filters, "status": ""}), total=not status)
-    matching = registration_filter(rows, **filters).order_by(*QUEUE_ORDER)
+    matching = registration_queue(registration_filter(rows, **filters))
     page = paginate_uncounted(request, matching)
     query = data.copy()
     query.pop("page", None)
