@@ -62,3 +62,12 @@ def health_code_resolve(*, staff, code: str) -> tuple[Person | None, HealthDecla
     if person is not None:
         audit_record(actor=staff, action="person.code_resolved", target=person, changes={"kind": prefix.upper()})
     return person, declaration
+
+
+def device_tokens_for(user) -> QuerySet:
+    """The account's devices still signed in to the API, newest first."""
+    from .models import DeviceToken
+
+    if not user.is_authenticated or user.is_staff:
+        return DeviceToken.objects.none()
+    return DeviceToken.objects.filter(user=user, revoked_at__isnull=True).order_by("-created_at", "-pk")

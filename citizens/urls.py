@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import accounts, people
+from .views import accounts, devices, people
 
 app_name = "citizens"
 
@@ -17,6 +17,8 @@ urlpatterns = [
     path("account/phone/verify/", accounts.phone_change_verify_view, name="phone_change_verify"),
     path("account/phone/resend/", accounts.phone_change_resend_view, name="phone_change_resend"),
     path("book/", people.book_view, name="book"),
+    path("account/devices/", devices.device_list_view, name="device_list"),
+    path("account/devices/<int:pk>/revoke/", devices.device_revoke_view, name="device_revoke"),
     path("people/add/", people.family_add_view, name="family_add"),
     path("people/<int:pk>/", people.person_detail_view, name="person_detail"),
     path("people/<int:pk>/edit/", people.person_edit_view, name="person_edit"),

@@ -29,6 +29,7 @@ urlpatterns = [
     path("vaccination/", include("vaccination.urls")),
     path("", include("certificates.urls")),
     path("open-data/", include("opendata.urls")),
+    path("api/v1/", include(("api.urls", "api"))),
     path("transparency/", include("certificates.transparency.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

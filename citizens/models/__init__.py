@@ -1,8 +1,10 @@
 from .accounts import User, UserManager
+from .devices import DeviceToken, IdempotentResponse
 from .messaging import Notification, SmsDevice, SmsMessage
 from .people import HealthDeclaration, Person, id_number_mask, new_qr_token
 
 __all__ = [
-    "HealthDeclaration", "Notification", "Person", "SmsDevice", "SmsMessage", "User", "UserManager", "id_number_mask",
+    "DeviceToken", "HealthDeclaration", "IdempotentResponse", "Notification", "Person", "SmsDevice", "SmsMessage",
+    "User", "UserManager", "id_number_mask",
     "new_qr_token",
 ]

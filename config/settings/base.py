@@ -381,3 +381,11 @@ for _alias in DATABASES.values():
 MIDDLEWARE, DATABASE_ROUTERS = with_replica(DATABASES, MIDDLEWARE, [])
 if DATABASE_PGBOUNCER:
     DB_PREPARED_STATEMENTS = env_bool("DB_PREPARED_STATEMENTS", False)
+# The phone app's JSON API (/api/v1/, django-ninja; M). API_PAGE_MAX caps `limit` on every list; a creating POST
+# with an Idempotency-Key is answered from its first answer for API_IDEMPOTENCY_SECONDS; a device token's
+# "last used" is written at most once per API_TOKEN_TOUCH_SECONDS.
+INSTALLED_APPS += ["ninja", "api"]  # ninja: its vendored Swagger UI files are static files
+MIDDLEWARE.insert(MIDDLEWARE.index("registry.middleware.LanguageMiddleware") + 1, "api.middleware.ApiLanguageMiddleware")
+API_PAGE_MAX = env_int("API_PAGE_MAX", 100)
+API_IDEMPOTENCY_SECONDS = env_int("API_IDEMPOTENCY_SECONDS", 24 * 60 * 60)
+API_TOKEN_TOUCH_SECONDS = env_int("API_TOKEN_TOUCH_SECONDS", 60)
