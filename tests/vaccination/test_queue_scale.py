@@ -122,3 +122,17 @@ def test_a_district_sees_its_wards_and_what_is_allocated_to_it(people, world):
     registrations_allocate(officer=officer, district=f.unit(Level.DISTRICT, BA_DINH), ids=ids)
     seen = set(registration_list(user=world["district_ba_dinh"]).values_list("person__full_name", flat=True))
     assert seen == {"Nguyễn Thị Lan", "Trần Văn Minh", "Lê Thị Hoa", "Phạm Văn Tân"}
+
+
+def test_a_queue_page_joins_only_what_its_rows_show(people, world, console_client):
+    client = console_client(world["province_ha_noi"])
+    client.get(reverse(URL))
+    with CaptureQueriesContext(connection) as queries:
+        page = client.get(reverse(URL)).content.decode()
+    rows = [q["sql"] for q in queries.captured_queries
+            if (q["sql"] or "").startswith('SELECT "vaccination_registration"."id"') and "LIMIT 51" in q["sql"]]
+    assert len(rows) == 1
+    # person, ward, its district, the allocated district: every further join multiplied PostgreSQL's planning
+    # time of the page (the priority group's number is on the row)
+    assert rows[0].count(" JOIN ") == 4, rows[0]
+    assert "Nguyễn Thị Lan" in page and "<td>9</td>" in page
