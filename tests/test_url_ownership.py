@@ -118,6 +118,9 @@ TABLE = {
     "opendata:area_json": Public("open figures of any area are public",
                                  lambda fw: {"province": 46, "district": 474}),
     "opendata:area_csv": Public("open figures of any area are public", lambda fw: {"province": 46, "district": 474}),
+    "transparency:sth_of_size": Public("signed heads of the public certificate log", lambda fw: {"size": 1}),
+    "transparency:proof": Public("the public log's proofs; a UVCI is 96 random bits printed on its certificate",
+                                 lambda fw: {"uvci": "URN:UVCI:01:VN:0123456789ABCDEF01234567"}),
 }
 
 # Ids in query strings: the page must answer a foreign id as it answers a missing one, and not show the record.
