@@ -20,6 +20,14 @@ def django_db_setup(django_db_setup, django_db_blocker):
     """Load the national reference data once into the test database (about a second)."""
     with django_db_blocker.unblock():
         load_reference_data()
+    yield
+    from django.db import connections
+
+    # The "replica" alias is a mirror Django does not tear down: its open connection would keep the test database
+    # from being dropped.
+    for alias in connections:
+        if alias != "default":
+            connections[alias].close()
 
 
 @pytest.fixture(scope="session", autouse=True)
