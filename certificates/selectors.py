@@ -25,6 +25,12 @@ def person_certificate(*, user, person_id: int):
     person = people_for(user).filter(pk=person_id).first()
     if person is None:
         return None
+    return certificate_context(person)
+
+
+def certificate_context(person) -> dict:
+    """What a person's certificate page and its PDF show, whoever was let see it (their account, or a look-up
+    without one)."""
     course = course_of(
         recorded=Dose.objects.filter(person=person, voided=False).select_related("vaccine", "lot", "site"),
         declared=DeclaredDose.objects.filter(registration__person=person).select_related("vaccine")

@@ -39,3 +39,11 @@ def log_tree_head_sign(after_batch: bool = False) -> int | None:
     else:
         sth = tree_head_sign(max_age_seconds=settings.LOG_STH_MAX_MINUTES * 60)
     return sth.tree_size if sth else None
+
+
+@shared_task(name="certificates.tasks.lookup_code_send", ignore_result=True)
+def lookup_code_send(token: str, people: list[int], ip: str | None = None) -> int:
+    """The code of a certificate look-up, by SMS to the phone recorded with the people matched (none: nothing)."""
+    from .lookup import lookup_code_deliver
+
+    return lookup_code_deliver(token=token, people=people, ip=ip)

@@ -3,11 +3,14 @@ from django.conf import settings
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils.formats import date_format
+from django.urls import reverse
 from django.utils.html import format_html_join
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_safe
 
 from registry.replica import replica_reads
+from reporting import tilemap
 
 from .exports import as_csv, as_json, suppression_note
 from .selectors import open_figures
@@ -30,6 +33,19 @@ def _chart(days: list[dict], min_cell: int) -> dict:
     }
 
 
+def _province_map(figures: dict) -> dict:
+    """The dashboard's tile map of the provinces, linked to the open figures; a grey tile also stands for a
+    province whose figure is suppressed, and the legend says so."""
+    if figures["level"] != "national":
+        return {}
+    rows = [{"key": row["code"], "name": row["name"], "first_pct": row["first_pct"], "full_pct": row["full_pct"]}
+            for row in figures["areas"]]
+    legend = tilemap.legend()[:-1] + [("step-none", _("No figure: population not known, or too few people to "
+                                                      "publish"))]
+    return {"map_tiles": tilemap.province_map(rows, link=reverse("opendata:area") + "{}/"),
+            "map_legend": format_html_join("", '<li><span class="swatch {}"></span> {}</li>', legend)}
+
+
 @require_safe
 @replica_reads
 def area_view(request, province: int | None = None, district: int | None = None):
@@ -37,7 +53,7 @@ def area_view(request, province: int | None = None, district: int | None = None)
     return render(request, "opendata/area.html", {
         "figures": figures, "note": suppression_note(figures["min_cell"]), "min_cell": figures["min_cell"],
         "licence": settings.OPEN_DATA_LICENCE, "licence_url": settings.OPEN_DATA_LICENCE_URL,
-        **_chart(figures["days"], figures["min_cell"]),
+        **_chart(figures["days"], figures["min_cell"]), **_province_map(figures),
     })
 
 

@@ -63,8 +63,9 @@ def legend() -> list[tuple[str, str]]:
     return [(f"step-{i}", label) for i, label in enumerate(labels)] + [("step-none", _("No population figure"))]
 
 
-def province_map(rows: list[dict]) -> SafeString:
-    """One labelled, coloured, linked tile per province; `rows` are the dashboard's breakdown by province."""
+def province_map(rows: list[dict], *, link: str = "?province={}") -> SafeString:
+    """One labelled, coloured, linked tile per province; `rows` are the dashboard's breakdown by province.
+    `link` is the address of a province's page with {} for its code (the open figures have their own)."""
     tiles = []
     for row in sorted(rows, key=lambda r: POSITIONS.get(r["key"], (99, 9))):
         row_number, column = POSITIONS.get(row["key"], (25, 1 + len(tiles) % 7))
@@ -72,9 +73,9 @@ def province_map(rows: list[dict]) -> SafeString:
         figure = "—" if row["first_pct"] is None else f"{round(row['first_pct'])}%"
         title = _("%(name)s: %(first)s with at least one dose, %(full)s with the primary series") % {
             "name": row["name"], "first": _percent(row["first_pct"]), "full": _percent(row["full_pct"])}
-        tiles.append((row_number, column, "none" if step is None else step, row["key"], title,
+        tiles.append((row_number, column, "none" if step is None else step, link.format(row["key"]), title,
                       short_name(row["key"], row["name"]), figure))
-    return format_html_join("", '<li class="tile r-{} c-{} step-{}"><a href="?province={}" title="{}">'
+    return format_html_join("", '<li class="tile r-{} c-{} step-{}"><a href="{}" title="{}">'
                                 '<span class="tile-name">{}</span> <span class="tile-figure">{}</span></a></li>', tiles)
 
 

@@ -89,6 +89,9 @@ TABLE = {
     "certificates:person_certificate": Entry("citizen", _person("person")),
     "certificates:certificate_png": Entry("citizen", _person("person")),
     "certificates:certificate_pdf": Entry("citizen", _person("person")),
+    # Certificate look-up without an account: the "owner" is a browser that looked the person up (code typed).
+    "certificates:lookup_png": Entry("lookup", _person("person")),
+    "certificates:lookup_pdf": Entry("lookup", _person("person")),
     "console:facility_detail": Entry("district", _pk("site_facility")),
     "console:organisation_detail": Entry("province", _pk("organisation")),
     "console:organisation_confirm": Entry("province", _pk("organisation"), control="post"),
@@ -165,6 +168,17 @@ def _url(route: str, values: dict, *, ids=None) -> str:
     path = re.sub(r"<(?:(\w+):)?(\w+)>", value, route)
     path = re.sub(r"\(\?P<(\w+)>[^)]*\)", lambda m: str(values[m.group(1)]), path)
     return "/" + path.replace("^", "").replace("$", "")
+
+
+def _looked_up(person) -> Client:
+    """A browser without an account, after the certificate look-up of `person` (the right code typed)."""
+    from certificates.lookup import ACCESS
+
+    client = Client(raise_request_exception=False)
+    session = client.session
+    session[ACCESS] = {"people": [person.pk], "until": timezone.now().timestamp() + 600}
+    session.save()
+    return client
 
 
 def _answer(response) -> str:
@@ -281,6 +295,7 @@ def test_the_table_names_real_records_that_their_owners_reach(build, place):
     fw = build(place)
     routes = _routes()
     clients = {who: _client(fw[who]) for who in ("citizen", "rep", "site", "district", "province")}
+    clients["lookup"] = _looked_up(fw["person"])
     problems = []
     for name, entry in TABLE.items():
         if isinstance(entry, Public):

@@ -151,7 +151,7 @@ def test_coverage_against_the_adult_population_where_it_is_known(client, figures
 
 def test_the_national_page_has_a_province_map_with_a_legend(client, figures):
     html = client.get(reverse("opendata:area")).content.decode()
-    assert html.count('<li><a class="band-') == 63
+    assert html.count('<li class="tile ') == 63
     assert 'href="/open-data/46/"' in html
     assert "Chú giải" in html and "Từ 80% trở lên" in html
 
