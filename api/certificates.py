@@ -6,7 +6,8 @@ from django.http import Http404, HttpResponse
 from ninja import Router, Schema
 
 from certificates.pdf import certificate_pdf, qr_png
-from certificates.selectors import person_certificate
+from certificates.selectors import certificate_context, person_certificate
+from citizens.selectors import people_for
 
 router = Router(tags=["certificates"])
 
@@ -42,15 +43,24 @@ def _binary(content_type: str) -> dict:
         content_type: {"schema": {"type": "string", "format": "binary"}}}}}}
 
 
-@router.get("/people/{person_id}/certificate", response=CertificateOut,
-            summary="The current certificate: level, doses and the signed HC1 payload (null before a first dose)")
-def certificate(request, person_id: int):
-    context = _context(request, person_id, issued=False)
+def _out(person_id: int, context: dict) -> CertificateOut:
     current = context["certificate"]
     return CertificateOut(
         person_id=person_id, level=str(context["level"]), hc1=current.qr_text if current else None,
         uvci=current.uvci if current else None, issued_at=current.issued_at if current else None,
         expires_at=current.expires_at if current else None, doses=context["doses"])
+
+
+@router.get("/certificates", response=list[CertificateOut],
+            summary="The certificates of the account holder and the family in their care")
+def certificate_list(request):
+    return [_out(person.pk, certificate_context(person)) for person in people_for(request.user)]
+
+
+@router.get("/people/{person_id}/certificate", response=CertificateOut,
+            summary="The current certificate: level, doses and the signed HC1 payload (null before a first dose)")
+def certificate(request, person_id: int):
+    return _out(person_id, _context(request, person_id, issued=False))
 
 
 @router.get("/people/{person_id}/certificate.png", response={200: None}, openapi_extra=_binary("image/png"),

@@ -249,3 +249,12 @@ def site_day(*, user, on: datetime.date | None = None):
     visits = scope(Visit.objects.filter(checked_in_at__date=on).select_related("person", "appointment"),
                    user=user, facility="site")
     return sessions, visits
+
+
+def appointments_upcoming(*, user) -> QuerySet[Appointment]:
+    """Everything still booked for the account holder and the people in their care, soonest first ("lịch hẹn")."""
+    return Appointment.objects.filter(
+        registration__person__in=people_for(user), status=Appointment.Status.BOOKED,
+        session__date__gte=timezone.localdate(),
+    ).select_related("registration__person", "session__site", "session__vaccine").order_by(
+        "session__date", "slot_start", "pk")

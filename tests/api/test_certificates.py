@@ -34,3 +34,10 @@ def test_no_certificate_yet_is_null_payload_and_404_files(client, people):
     body = client.get(f"/api/v1/people/{lan['person'].pk}/certificate", **headers).json()
     assert body["hc1"] is None and body["level"] == "Chưa tiêm vắc xin"
     assert client.get(f"/api/v1/people/{lan['person'].pk}/certificate.png", **headers).status_code == 404
+
+
+def test_certificates_lists_the_accounts_people_only(client, certified, people):
+    listed = client.get("/api/v1/certificates", **bearer(certified["account"])).json()
+    assert [(c["person_id"], c["hc1"]) for c in listed] == [(certified["person"].pk, certified["certificate"].qr_text)]
+    theirs = client.get("/api/v1/certificates", **bearer(people["lan"]["account"])).json()
+    assert [c["person_id"] for c in theirs] == [people["lan"]["person"].pk] and theirs[0]["hc1"] is None

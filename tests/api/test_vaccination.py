@@ -93,3 +93,35 @@ def test_reporting_a_reaction_and_asking_for_help(client, certified, people):
     assert post(client, f"/people/{person.pk}/help-requests", help_body, headers).status_code == 201
     book = client.get(f"/api/v1/people/{person.pk}/vaccination", **headers).json()
     assert len(book["reactions"]) == 1 and book["help_requests"][0]["message"] == "Xin sửa ngày sinh."
+
+
+def test_appointments_list_what_is_booked_for_the_family_only(client, world, lot, people):
+    from django.urls import reverse
+
+    appointment = _book_lan(world, lot, people)
+    listed = client.get("/api/v1/appointments", **bearer(people["lan"]["account"])).json()
+    assert [(a["id"], a["person_name"], a["kind"]) for a in listed] == [
+        (appointment.pk, "Nguyễn Thị Lan", "vaccination")]
+    assert client.get("/api/v1/appointments", **bearer(people["minh"]["account"])).json() == []
+    client.force_login(people["lan"]["account"])
+    assert "Lịch hẹn" in client.get(reverse("citizens:book")).content.decode()
+    page = client.get(reverse("vaccination:appointment_list")).content.decode()
+    assert "Nguyễn Thị Lan" in page and reverse("vaccination:appointment_cancel", args=[appointment.pk]) in page
+    client.force_login(people["minh"]["account"])
+    page = client.get(reverse("vaccination:appointment_list")).content.decode()
+    assert "Nguyễn Thị Lan" not in page and "Không có lịch hẹn nào." in page
+
+
+def _book_lan(world, lot, people):
+    from vaccination.models import Appointment
+    from vaccination.services.registrations import registrations_allocate, registrations_approve
+    from vaccination.services.sessions import session_create, session_schedule_auto
+
+    ids = [people["lan"]["registration"].pk]
+    registrations_approve(officer=world["province_ha_noi"], ids=ids)
+    registrations_allocate(officer=world["province_ha_noi"], ids=ids)
+    session = session_create(actor=world["district_ba_dinh"], site_id=world["site_phuc_xa"].pk,
+                             date=timezone.localdate() + datetime.timedelta(days=1), start_time=datetime.time(8),
+                             end_time=datetime.time(10), slot_minutes=30, people_per_slot=2, lot_id=lot.pk)
+    session_schedule_auto(actor=world["district_ba_dinh"], session_id=session.pk)
+    return Appointment.objects.get(registration=people["lan"]["registration"])
