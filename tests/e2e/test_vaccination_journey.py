@@ -56,6 +56,21 @@ def test_register_approve_allocate_plan_schedule(live_server, browser):
     page.get_by_label("Chọn Nguyễn Thị Lan").check()
     page.get_by_role("button", name="Phân bổ", exact=True).click()
     page.get_by_text("1 đăng ký đã được phân bổ.").wait_for()
+    # Her history says what happened in words, in the officer's language, and in one language only.
+    page.get_by_label("Trạng thái", exact=True).select_option("")
+    page.get_by_role("button", name="Lọc").click()
+    page.get_by_role("link", name="Nguyễn Thị Lan").click()
+    history = page.locator("table").last.inner_text()
+    for phrase in ("Đã gửi đăng ký", "Đã duyệt", "Đã phân bổ"):
+        assert phrase in history
+    assert not {"submitted", "approved", "allocated"} & set(history.split())
+    page.get_by_label("Ngôn ngữ").select_option("en")
+    page.get_by_role("button", name="Đổi").click()
+    history = page.locator("table").last.inner_text()
+    assert "Submitted" in history and "Approved" in history and "Allocated to a district" in history
+    assert "Đã duyệt" not in history and "Đã gửi" not in history
+    page.get_by_label("Language").select_option("vi")
+    page.get_by_role("button", name="Change").click()
     _sign_out(page)
 
     # The district officer plans a session at Phúc Xá for tomorrow and schedules the waiting list.
