@@ -3,7 +3,6 @@ import statistics
 import time
 
 from django.db import connection, models
-from django.utils import timezone
 
 
 def insert_series(model, count: int, columns: dict) -> None:
@@ -53,21 +52,18 @@ def throughput(function, *, seconds: float = 2.0, minimum: int = 5) -> float:
     return done / (time.perf_counter() - started)
 
 
-def now():
-    return timezone.now()
-
 
 def people_series(count: int, *, ward_ids: list[int], tag: str) -> int:
     """`count` people spread over `ward_ids`; returns the id of the first (ids of one INSERT are consecutive)."""
     from citizens.models import Person
 
     insert_series(Person, count, {
-        "full_name": (f"%s || ' ' || i", [f"Người {tag}"]),
+        "full_name": ("%s || ' ' || i", [f"Người {tag}"]),
         "ward": ("(%s::bigint[])[1 + i %% %s]", [ward_ids, len(ward_ids)]),
         "date_of_birth": "date '1950-01-01' + (i %% 18000)",
         "sex": "CASE WHEN i %% 2 = 0 THEN 'F' ELSE 'M' END",
         "phone": ("%s || lpad(i::text, 8, '0')", [f"+849{tag[:1] if tag[:1].isdigit() else '1'}"]),
-        "qr_token": (f"%s || i", [f"bench-{tag}-"]),
+        "qr_token": ("%s || i", [f"bench-{tag}-"]),
     })
     with connection.cursor() as cursor:
         cursor.execute("SELECT min(id) FROM citizens_person WHERE qr_token LIKE %s", [f"bench-{tag}-%"])

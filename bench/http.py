@@ -40,7 +40,10 @@ LUA = r"""
 local ffi = require("ffi")
 ffi.cdef[[ typedef struct { long tv_sec; long tv_nsec; } bench_timespec; int clock_gettime(int, bench_timespec *); ]]
 local clock = ffi.new("bench_timespec")
-local function now_ms() ffi.C.clock_gettime(1, clock); return tonumber(clock.tv_sec) * 1000 + tonumber(clock.tv_nsec) / 1e6 end
+local function now_ms()
+  ffi.C.clock_gettime(1, clock)
+  return tonumber(clock.tv_sec) * 1000 + tonumber(clock.tv_nsec) / 1e6
+end
 
 local threads, counter = {}, 0
 local method, path, cookie, body, content_type = os.getenv("BENCH_METHOD"), os.getenv("BENCH_PATH"),
@@ -125,8 +128,8 @@ def wrk(url: str, *, method="GET", path="/", cookie="", body="", seconds=5.0, co
         interval_ms=0.0, lua: Path) -> dict:
     env = {**os.environ, "BENCH_METHOD": method, "BENCH_PATH": path, "BENCH_COOKIE": cookie, "BENCH_BODY": body,
            "BENCH_INTERVAL_MS": str(interval_ms), "BENCH_RUN": str(next(RUNS) % 10)}
-    done = subprocess.run(["wrk", "-t2", f"-c{connections}", f"-d{max(1, round(seconds))}s", "--timeout", "10s", "-s", str(lua),
-                           url], env=env, capture_output=True, text=True)
+    done = subprocess.run(["wrk", "-t2", f"-c{connections}", f"-d{max(1, round(seconds))}s", "--timeout", "10s",
+                           "-s", str(lua), url], env=env, capture_output=True, text=True)
     if done.returncode:
         sys.exit(f"wrk failed: {done.stderr or done.stdout}")
     out = done.stdout

@@ -40,7 +40,7 @@ def test_national_page_in_bounded_queries_with_right_figures(world, console_clie
     assert page.count("<rect ") == 30 and f"<title>{timezone.localdate():%d/%m}: 1.234</title>" in page
 
 
-def test_names_are_escaped_in_rows_built_in_python(world, console_client, lot):
+def test_names_are_escaped_in_rows_built_in_python(world, console_client, lot):  # noqa: F811
     site = f.site(TRUC_BACH, code="xss")
     site.name = '<script>alert("x")</script>'
     site.save()

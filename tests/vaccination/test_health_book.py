@@ -17,8 +17,8 @@ from vaccination.services.reactions import help_request_submit, reaction_report
 MAX_QUERIES = 11
 
 
-def _history(world, lot, account, person, *, doses: int, django_capture_on_commit_callbacks):
-    with django_capture_on_commit_callbacks(execute=True):
+def _history(world, lot, account, person, *, doses: int, capture):
+    with capture(execute=True):
         start = 2 + Dose.objects.filter(person=person).count()
         for number in range(start, start + doses):
             dose, _created = dose_record(
@@ -37,7 +37,7 @@ def test_my_vaccinations_shows_the_whole_history_in_few_queries(
     account, person = citizen_person(django_user_model, "0912000701", "Vũ Thị Mai", PHUC_XA)
     register(account, person, declared=[{"vaccine": astrazeneca, "given_on": timezone.localdate() - datetime.timedelta(
         days=150), "place": "Bệnh viện Bạch Mai"}])
-    _history(world, lot, account, person, doses=2, django_capture_on_commit_callbacks=django_capture_on_commit_callbacks)
+    _history(world, lot, account, person, doses=2, capture=django_capture_on_commit_callbacks)
     client.force_login(account)
     url = reverse("vaccination:person_vaccinations", args=[person.pk])
     client.get(url)
@@ -54,7 +54,7 @@ def test_the_page_costs_the_same_for_a_longer_history(
         world, lot, client, django_user_model, django_capture_on_commit_callbacks, django_assert_num_queries):
     account, person = citizen_person(django_user_model, "0912000702", "Đỗ Văn Hùng", PHUC_XA)
     register(account, person)
-    _history(world, lot, account, person, doses=1, django_capture_on_commit_callbacks=django_capture_on_commit_callbacks)
+    _history(world, lot, account, person, doses=1, capture=django_capture_on_commit_callbacks)
     client.force_login(account)
     url = reverse("vaccination:person_vaccinations", args=[person.pk])
     client.get(url)
@@ -63,6 +63,6 @@ def test_the_page_costs_the_same_for_a_longer_history(
 
     with CaptureQueriesContext(connection) as short:
         client.get(url)
-    _history(world, lot, account, person, doses=3, django_capture_on_commit_callbacks=django_capture_on_commit_callbacks)
+    _history(world, lot, account, person, doses=3, capture=django_capture_on_commit_callbacks)
     with django_assert_num_queries(len(short)):
         assert "Đã tiêm" in client.get(url).content.decode()

@@ -93,7 +93,8 @@ def test_pages_go_on_without_counting_the_rows(world, console_client, settings):
     client.get(reverse(URL))
     with CaptureQueriesContext(connection) as queries:
         first = client.get(reverse(URL)).content.decode()
-    counts = [q["sql"] for q in queries.captured_queries if "COUNT(" in q["sql"] and "vaccination_registration" in q["sql"]]
+    counts = [q["sql"] for q in queries.captured_queries
+              if "COUNT(" in q["sql"] and "vaccination_registration" in q["sql"]]
     assert counts and all("LIMIT" in sql for sql in counts), counts
     assert "Trang 1" in first and "page=2" in first and "page=0" not in first
     third = client.get(reverse(URL), {"page": 3}).content.decode()
