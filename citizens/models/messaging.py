@@ -72,7 +72,10 @@ class Notification(models.Model):
     title = models.CharField(_("title"), max_length=200)
     body = models.TextField(_("message"), blank=True)
     link = models.CharField(_("link"), max_length=300, blank=True)
-    sms = models.ForeignKey(SmsMessage, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    # No database constraint: SMS messages are partitioned by month on PostgreSQL, and a foreign key into a
+    # partitioned table must name its whole primary key (id, created_at). Django still sets it to NULL on delete.
+    sms = models.ForeignKey(SmsMessage, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+                            db_constraint=False)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     read_at = models.DateTimeField(_("read at"), null=True, blank=True)
 

@@ -396,3 +396,10 @@ API_TOKEN_TOUCH_SECONDS = env_int("API_TOKEN_TOUCH_SECONDS", 60)
 PARTITION_MONTHS_AHEAD = env_int("PARTITION_MONTHS_AHEAD", 3)
 CELERY_BEAT_SCHEDULE["partitions-ensure"] = {"task": "registry.tasks.partitions_ensure_ahead",
                                              "schedule": 24 * 60 * 60.0}
+
+# Partitioned facts (issue 13 part 3, N). On PostgreSQL audit rows, SMS messages, stock movements and registration
+# events are range-partitioned by month (registry/partitions.py); beat creates this month's and the next
+# PARTITION_MONTHS_AHEAD months' partitions daily (also `manage.py partitions_ensure`). SQLite keeps plain tables.
+PARTITION_MONTHS_AHEAD = env_int("PARTITION_MONTHS_AHEAD", 3)
+CELERY_BEAT_SCHEDULE["partitions-ensure"] = {"task": "registry.tasks.partitions_ensure_ahead",
+                                             "schedule": 24 * 60 * 60.0}
