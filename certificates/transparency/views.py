@@ -1,9 +1,13 @@
-"""The public log's JSON endpoints: no sign-in, bounded parameters, a JSON problem (RFC 9457) for bad ones."""
+"""The public log's JSON endpoints: no sign-in, bounded parameters, a JSON problem (RFC 9457) for bad ones.
+
+They read from the replica: the log only grows, so a lagging copy serves an older head with proofs that hold."""
 from django.conf import settings
 from django.http import JsonResponse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
+
+from registry.replica import replica_reads
 
 from . import selectors
 
@@ -51,6 +55,7 @@ def _no_head():
 
 @require_GET
 @cache_control(max_age=60, public=True)
+@replica_reads
 def sth_latest(request):
     sth = selectors.tree_head_latest()
     return _json(sth.as_json()) if sth else _no_head()
@@ -58,6 +63,7 @@ def sth_latest(request):
 
 @require_GET
 @cache_control(max_age=60, public=True)
+@replica_reads
 def sth_of_size(request, size: int):
     sth = selectors.tree_head_of_size(size) if size <= MAX_SIZE else None
     if sth is None:
@@ -67,6 +73,7 @@ def sth_of_size(request, size: int):
 
 @require_GET
 @cache_control(max_age=60, public=True)
+@replica_reads
 def proof(request, uvci: str):
     tree_size, problem = _size_parameter(request, "tree_size", required=False)
     if problem:
@@ -84,6 +91,7 @@ def proof(request, uvci: str):
 
 
 @require_GET
+@replica_reads
 def consistency(request):
     first, problem = _size_parameter(request, "first")
     if problem:
@@ -105,6 +113,7 @@ def consistency(request):
 
 
 @require_GET
+@replica_reads
 def leaves(request):
     start, problem = _size_parameter(request, "start")
     if problem:
