@@ -72,17 +72,19 @@ def test_the_pool_on_sqlite_is_a_clear_error():
 @pytest.mark.postgres
 @pytest.mark.django_db
 def test_the_pool_hands_back_the_same_server_connection():
-    """With DATABASE_POOL=1 and one pooled connection, two requests' worth of queries run on one backend."""
+    """With DATABASE_POOL=1 and one pooled connection, closing Django's connection hands it back to the pool and
+    the next query takes the same one (kept alive in a list, so a new connection could not reuse its id)."""
     from django.db import connection
 
     db = connection.settings_dict
     url = f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
     code = ("import django; django.setup(); from django.db import connection; "
-            "pids = []\n"
+            "raw = []\n"
             "for _ in range(3):\n"
-            "    with connection.cursor() as c: c.execute('SELECT pg_backend_pid()'); pids.append(c.fetchone()[0])\n"
+            "    with connection.cursor() as c: c.execute('SELECT 1')\n"
+            "    raw.append(connection.connection)\n"
             "    connection.close()\n"
-            "print(type(connection.pool).__name__, len(set(pids)))")
+            "print(type(connection.pool).__name__, len({id(r) for r in raw}))")
     result = _settings(code, DATABASE_URL=url, DATABASE_POOL="1", DATABASE_POOL_MIN_SIZE="1",
                        DATABASE_POOL_MAX_SIZE="1")
     assert result.returncode == 0, result.stderr
