@@ -114,7 +114,7 @@ def environment(database_url: str, work: Path, redis_url: str | None) -> dict:
         "CERT_SIGNING_KEY_FILE": str(work / "signer.key.pem"), "CERT_SIGNING_CERT_FILE": str(work / "signer.cert.pem"),
         # Every request of the bench comes from 127.0.0.1: the per-address limits are raised for this run only.
         "OTP_SMS_SENDS_PER_IP": "1000000000", "OTP_SMS_SENDS_PER_PHONE": "1000000", "VERIFY_PER_IP": "1000000000",
-        "PASSWORD_TRIES_PER_IP": "1000000000", "SIGNUP_PER_IP": "1000000000",
+        "PASSWORD_TRIES_PER_IP": "1000000000",
     })
     if redis_url:
         env["REDIS_URL"] = redis_url

@@ -4,7 +4,7 @@
 appointments, notices and SMS per scheduling run that cost more than the database's own work. Here each
 column travels as one array and PostgreSQL unnests them: one statement, no instance per row.
 """
-from django.db import connection
+from django.db import connection, transaction
 from django.utils import timezone
 
 
@@ -92,7 +92,8 @@ def copy_rows(model, columns: list[str], rows, *, skip_conflicts: bool = False,
     table = connection.ops.quote_name(model._meta.db_table)
     direct = not skip_conflicts and not returning
     target = table if direct else "bulk_rows"
-    with connection.cursor() as cursor:
+    # The temporary table lives until the end of the transaction: make sure there is one.
+    with transaction.atomic(), connection.cursor() as cursor:
         if not direct:
             cursor.execute(f"CREATE TEMPORARY TABLE bulk_rows ON COMMIT DROP AS SELECT {names} FROM {table} "
                            "WITH NO DATA")
