@@ -116,7 +116,7 @@ def table_partition(schema_editor, *, table: str, column: str, months_ahead: int
                        [settings.TIME_ZONE])
         months = {row[0] for row in cursor.fetchall()}
         months.update(_months(_month_start(timezone.now()), months_ahead))
-        cursor.execute(f"SELECT pg_get_serial_sequence(%s, 'id')", [table])
+        cursor.execute("SELECT pg_get_serial_sequence(%s, 'id')", [table])
         old_sequence = cursor.fetchone()[0]
 
         cursor.execute(f"CREATE TABLE {qn(staging)} (LIKE {qn(table)} INCLUDING DEFAULTS INCLUDING CONSTRAINTS "
@@ -132,7 +132,7 @@ def table_partition(schema_editor, *, table: str, column: str, months_ahead: int
         cursor.execute(f"SELECT GREATEST(COALESCE(pg_sequence_last_value(%s::regclass), 0), "
                        f"COALESCE((SELECT max(id) FROM {qn(table)}), 0))", [old_sequence])
         last = cursor.fetchone()[0]
-        cursor.execute(f"SELECT pg_get_serial_sequence(%s, 'id')", [staging])
+        cursor.execute("SELECT pg_get_serial_sequence(%s, 'id')", [staging])
         new_sequence = cursor.fetchone()[0]
         if last:
             cursor.execute("SELECT setval(%s::regclass, %s)", [new_sequence, last])
