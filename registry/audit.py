@@ -92,6 +92,8 @@ ACTION_LABELS = {
     "certificate.looked_up": gettext_lazy("Certificate looked up without an account"),
     "certificate.revoke": gettext_lazy("Certificate revoked"),
     "certificate.revoke_lot": gettext_lazy("Certificates of a recalled lot revoked"),
+    "citizen.device_signed_in": gettext_lazy("Signed in on a device (the app)"),
+    "citizen.device_signed_out": gettext_lazy("Signed out of a device (the app)"),
     "citizen.password_reset": gettext_lazy("Password reset"),
     "citizen.phone_changed": gettext_lazy("Phone number changed"),
     "citizen.signup_finished": gettext_lazy("Sign-up completed"),
