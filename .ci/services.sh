@@ -17,8 +17,13 @@ ci_as_postgres() {
   runuser -u postgres -- "$@"
 }
 
+# Every psql is bounded: something that accepts the connection but never answers must not hang CI.
 ci_psql() {  # ci_psql PORT SQL
-  psql -h 127.0.0.1 -p "$1" -U postgres -d postgres -Atqc "$2"
+  PGCONNECT_TIMEOUT=5 timeout 30 psql -h 127.0.0.1 -p "$1" -U postgres -d postgres -Atqc "$2"
+}
+
+ci_port_taken() {  # anything at all listening there, PostgreSQL or not
+  timeout 5 bash -c "exec 3<>/dev/tcp/127.0.0.1/$1" 2>/dev/null
 }
 
 ci_services_dir() {
@@ -38,8 +43,8 @@ ci_replica_start() {
     replica|logical) ;;
     *) ci_fail "the primary's wal_level must be replica or logical for a streaming replica" ;;
   esac
-  if ci_psql "$CI_REPLICA_PORT" "SELECT 1" >/dev/null 2>&1; then
-    ci_fail "port $CI_REPLICA_PORT is already taken by another PostgreSQL; stop it or set CI_REPLICA_PORT"
+  if ci_port_taken "$CI_REPLICA_PORT"; then
+    ci_fail "port $CI_REPLICA_PORT is already in use; stop what listens there or set CI_REPLICA_PORT"
   fi
   # pg_basebackup and the replica's streaming connect with the replication protocol, which "host all" does not
   # cover: allow it from this machine only.
@@ -92,6 +97,9 @@ ci_pgbouncer_start() {
       ci_fail "could not install Debian's pgbouncer"
   fi
   local bouncer dir="$CI_SERVICES_DIR"
+  if ci_port_taken "$CI_PGBOUNCER_PORT"; then
+    ci_fail "port $CI_PGBOUNCER_PORT is already in use; stop what listens there or set CI_PGBOUNCER_PORT"
+  fi
   bouncer=$(command -v pgbouncer || echo /usr/sbin/pgbouncer)
   # Any database name reaches the primary, so pytest can create and use its test database through PgBouncer.
   cat >"$dir/pgbouncer.ini" <<EOF
@@ -116,7 +124,8 @@ EOF
   chown postgres:postgres "$dir/pgbouncer.ini" "$dir/userlist.txt"
   ci_as_postgres "$bouncer" -d "$dir/pgbouncer.ini" || { cat "$dir/pgbouncer.log" >&2; ci_fail "PgBouncer did not start"; }
   for _ in $(seq 1 30); do
-    if [ "$(psql -h 127.0.0.1 -p "$CI_PGBOUNCER_PORT" -U postgres -d pgbouncer -Atqc 'SHOW CONFIG' 2>/dev/null |
+    if [ "$(PGCONNECT_TIMEOUT=5 timeout 30 psql -h 127.0.0.1 -p "$CI_PGBOUNCER_PORT" -U postgres -d pgbouncer \
+              -Atqc 'SHOW CONFIG' 2>/dev/null |
             awk -F'|' '$1 == "pool_mode" {print $2}')" = "transaction" ] &&
        [ "$(ci_psql "$CI_PGBOUNCER_PORT" "SELECT 1" 2>/dev/null)" = "1" ]; then
       return 0
