@@ -26,10 +26,6 @@ _SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
 _target: ContextVar[str | None] = ContextVar("replica_target", default=None)
 
 
-def replica_configured() -> bool:
-    return REPLICA in settings.DATABASES
-
-
 @contextmanager
 def read_from_replica():
     """ORM reads in this block may come from the replica (a pinned client keeps reading from the primary)."""

@@ -38,7 +38,8 @@ def test_without_a_replica_nothing_changes():
     assert list(shape["databases"]) == ["default"]
     assert shape["routers"] == []
     assert not any("replica" in name for name in shape["middleware"])
-    assert shape["databases"]["default"]["no_ssc"] is not True and "pool" not in shape["databases"]["default"]["options"]
+    default = shape["databases"]["default"]
+    assert default["no_ssc"] is not True and "pool" not in default["options"]
 
 
 def test_a_replica_url_adds_the_alias_the_router_and_the_pin():
