@@ -16,8 +16,10 @@ router = Router(tags=["people"])
 
 
 class PageIn(Schema):
-    limit: int = 20
-    offset: int = 0
+    # Bounded in the schema (a 422 naming the field), so a huge offset never reaches the database as an overflow;
+    # limit is then capped again at API_PAGE_MAX.
+    limit: int = Field(20, ge=1, le=1000)
+    offset: int = Field(0, ge=0, le=1_000_000)
 
 
 class PersonOut(Schema):

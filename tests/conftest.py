@@ -50,12 +50,13 @@ def signing_key():
 
 
 def pytest_configure(config):
-    """Every test that may use the database may read through the "replica" alias too: the test settings always
-    have one (a second connection to the test database, or CI's real replica), and the views marked
+    """Every test that may use the database may read through the "replica" alias too: on PostgreSQL the test
+    settings always have one (a second connection to the test database, or CI's real replica), and the views marked
     @replica_reads use it whenever they run outside a transaction (transactional tests, live servers)."""
+    from django.conf import settings
     from django.test import TransactionTestCase
 
-    TransactionTestCase.databases = {"default", "replica"}
+    TransactionTestCase.databases = {"default", "replica"} if "replica" in settings.DATABASES else {"default"}
 
 
 def pytest_collection_modifyitems(config, items):

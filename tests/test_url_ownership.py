@@ -8,6 +8,7 @@ a record that belongs to someone else (tests/ownership.py builds them) and a req
 Each role is Hà Nội's; the records are of Huế (another province) and of Hoàn Kiếm (another district of Hà Nội).
 """
 import datetime
+import json
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -27,7 +28,7 @@ from tests.vaccination.conftest import lot, people  # noqa: F401 - fixtures
 
 MISSING = 999_999_999  # no such row
 OVERSIZE = 10 ** 20  # no such row either, and too big for the database's integer columns
-ALLOWED = {"404", "403", "405", "sign-in"}
+ALLOWED = {"404", "403", "405", "401", "sign-in"}  # 401: the API's answer to a token it does not accept
 SIGN_IN_PATHS = ("/signin/", settings.CONSOLE_LOGIN_PATH, "/console/otp/", "/admin/login/")
 ROLES = ["citizen", "caretaker", "organisation", "site", "district", "province", "national"]
 
@@ -39,6 +40,8 @@ class Entry:
     kwargs: Callable[[dict], dict]
     data: Callable[[dict], dict] = field(default=lambda fw: {})
     control: str = "get"  # the owner's own request that shows the record is real: "get", or "post" for POST-only
+    api: bool = False  # /api/v1/: bodies go as JSON, the client signs in with a device token
+    methods: tuple = ("get", "post")
 
 
 @dataclass(frozen=True)
@@ -66,6 +69,7 @@ TABLE = {
     "citizens:person_qr": Entry("citizen", _pk("member_new")),
     "citizens:person_qr_rotate": Entry("citizen", _pk("person"), control="post"),
     "citizens:declaration_detail": Entry("citizen", _pk("declaration")),
+    "citizens:device_revoke": Entry("citizen", lambda fw: {"pk": fw["device"].pk}, control="post"),
     "citizens:unit_children": Public("administrative units are public reference data",
                                      lambda fw: {"pk": fw["site_facility"].unit.parent_id}),
     "vaccination:person_vaccinations": Entry("citizen", _person("person")),
@@ -124,6 +128,27 @@ TABLE = {
     "transparency:sth_of_size": Public("signed heads of the public certificate log", lambda fw: {"size": 1}),
     "transparency:proof": Public("the public log's proofs; a UVCI is 96 random bits printed on its certificate",
                                  lambda fw: {"uvci": "URN:UVCI:01:VN:0123456789ABCDEF01234567"}),
+    # The phone app's API (device token in Authorization); the withdrawals come last: their owner's control changes.
+    "api:person": Entry("citizen", _person("person"), api=True),
+    "api:person_qr": Entry("citizen", _person("member_new"), api=True),
+    "api:declaration": Entry("citizen", lambda fw: {"declaration_id": fw["declaration"].pk}, api=True),
+    "api:vaccination_book": Entry("citizen", _person("person"), api=True),
+    "api:registration_new": Entry("citizen", _person("member_new"), lambda fw: {
+        "priority_group_id": PriorityGroup.objects.get(number=9).pk, "district_id": fw["member_new"].ward.parent_id,
+        "ward_id": fw["member_new"].ward_id, "consent": True}, "post", api=True),
+    "api:reaction_new": Entry("citizen", lambda fw: {"dose_id": fw["dose"].pk}, lambda fw: {
+        "onset_at": timezone.now().isoformat(), "symptoms": ["fever"], "severity": "mild"}, "post", api=True),
+    "api:help_request_new": Entry("citizen", _person("person"),
+                                  lambda fw: {"kind": "wrong_details", "message": "Sai ngày sinh"}, "post", api=True),
+    "api:certificate": Entry("citizen", _person("person"), api=True),
+    "api:certificate_png": Entry("citizen", _person("person"), api=True),
+    "api:certificate_pdf_file": Entry("citizen", _person("person"), api=True),
+    "api:device_revoke": Entry("citizen", lambda fw: {"device_id": fw["device_api"].pk}, control="delete", api=True,
+                               methods=("get", "delete")),
+    "api:registration_withdraw": Entry("citizen", lambda fw: {"registration_id": fw["registration"].pk},
+                                       control="post", api=True),
+    "api:appointment_withdraw": Entry("citizen", lambda fw: {"appointment_id": fw["appointment_cancel"].pk},
+                                      control="post", api=True),
 }
 
 # Ids in query strings: the page must answer a foreign id as it answers a missing one, and not show the record.
@@ -163,7 +188,8 @@ def _url(route: str, values: dict, *, ids=None) -> str:
     """The path of `route` with its parameters filled; integer ones replaced by `ids` when given."""
     def value(match):
         converter, name = match.group(1), match.group(2)
-        return str(ids if ids is not None and converter in ("int", "path") else values[name])
+        is_id = converter in ("int", "path") or (converter is None and name.endswith("_id"))  # ninja's routes
+        return str(ids if ids is not None and is_id else values[name])
 
     path = re.sub(r"<(?:(\w+):)?(\w+)>", value, route)
     path = re.sub(r"\(\?P<(\w+)>[^)]*\)", lambda m: str(values[m.group(1)]), path)
@@ -191,8 +217,12 @@ def _answer(response) -> str:
 def _client(user) -> Client:
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
+    from citizens.services.devices import device_token_issue
+
     client = Client(raise_request_exception=False)
     client.force_login(user)
+    _device, token = device_token_issue(user=user, name="test phone")
+    client.defaults["HTTP_AUTHORIZATION"] = f"Bearer {token}"  # read by /api/v1/ only
     if user.is_staff:
         device = TOTPDevice.objects.filter(user=user, confirmed=True).first() or TOTPDevice.objects.create(
             user=user, name="test", confirmed=True)
@@ -202,7 +232,9 @@ def _client(user) -> Client:
     return client
 
 
-def _send(client, method: str, url: str, data: dict) -> str:
+def _send(client, method: str, url: str, data: dict, *, api: bool = False) -> str:
+    if api and method != "get":
+        return _answer(client.generic(method.upper(), url, json.dumps(data), content_type="application/json"))
     return _answer(client.post(url, data) if method == "post" else client.get(url))
 
 
@@ -229,9 +261,16 @@ def roles(world, people, lot, django_user_model):  # noqa: F811 - fixtures
 
 @pytest.fixture
 def build(world, people, lot, django_user_model, django_capture_on_commit_callbacks):  # noqa: F811
-    return lambda place: foreign_world(world=world, people=people, lot=lot, key=place,
-                                       django_user_model=django_user_model,
-                                       after_commit=django_capture_on_commit_callbacks)
+    from citizens.services.devices import device_token_issue
+
+    def built(place):
+        fw = foreign_world(world=world, people=people, lot=lot, key=place, django_user_model=django_user_model,
+                           after_commit=django_capture_on_commit_callbacks)
+        fw["device"], _token = device_token_issue(user=fw["citizen"], name="their phone")
+        fw["device_api"], _token = device_token_issue(user=fw["citizen"], name="their tablet")
+        return fw
+
+    return built
 
 
 def test_every_url_with_a_parameter_is_in_the_table():
@@ -260,12 +299,12 @@ def test_someone_elses_record_looks_like_no_record(roles, build, place, role):
             continue
         if owner and route.startswith("console/"):
             continue  # the national level (and Hà Nội's province, for Hoàn Kiếm) works on these records
-        for method in ("get", "post"):
+        for method in entry.methods:
             url = _url(route, entry.kwargs(fw))
-            answer = _send(client, method, url, entry.data(fw))
+            answer = _send(client, method, url, entry.data(fw), api=entry.api)
             if answer == "404":
                 continue
-            missing = _send(client, method, _url(route, entry.kwargs(fw), ids=MISSING), entry.data(fw))
+            missing = _send(client, method, _url(route, entry.kwargs(fw), ids=MISSING), entry.data(fw), api=entry.api)
             if answer not in ALLOWED or answer != missing:
                 problems.append(f"{method.upper()} {url} ({name}): {answer}; for a missing record: {missing}")
     for name, bodies in BODY.items():
@@ -301,9 +340,11 @@ def test_the_table_names_real_records_that_their_owners_reach(build, place):
         if isinstance(entry, Public):
             continue
         client, route = clients[entry.owner], routes[name]
-        own = _send(client, entry.control, _url(route, entry.kwargs(fw)), entry.data(fw))
-        missing = _send(client, entry.control, _url(route, entry.kwargs(fw), ids=MISSING), entry.data(fw))
-        oversize = _send(client, entry.control, _url(route, entry.kwargs(fw), ids=OVERSIZE), entry.data(fw))
+        own = _send(client, entry.control, _url(route, entry.kwargs(fw)), entry.data(fw), api=entry.api)
+        missing = _send(client, entry.control, _url(route, entry.kwargs(fw), ids=MISSING), entry.data(fw),
+                        api=entry.api)
+        oversize = _send(client, entry.control, _url(route, entry.kwargs(fw), ids=OVERSIZE), entry.data(fw),
+                         api=entry.api)
         if own in ALLOWED or own.startswith("5") or missing != "404" or oversize != "404":
             problems.append(f"{entry.control.upper()} {name} by its owner: {own}; missing: {missing}; "
                             f"oversize: {oversize}")

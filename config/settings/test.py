@@ -28,8 +28,11 @@ LOG_SIGNING_KEY_FILE = str(VAR_DIR / "test-keys" / "log.key.pem")
 from .base import DATABASE_PGBOUNCER, DATABASE_REPLICA_URL, MIDDLEWARE  # noqa: E402
 from .database import database_shape, replica_alias, with_replica  # noqa: E402
 
-DATABASES["replica"] = database_shape(
-    replica_alias(DATABASES["default"], DATABASE_REPLICA_URL, test_mirror=True), pgbouncer=DATABASE_PGBOUNCER,
-    pool=None)
-DATABASES["replica"]["CONN_MAX_AGE"] = 0
-MIDDLEWARE, DATABASE_ROUTERS = with_replica(DATABASES, MIDDLEWARE, [])
+# Not on SQLite: its in-memory test database is one shared-cache file, and a second connection to it locks
+# tables under the first ("database table is locked"); `make run` and `make test` on SQLite have no replica.
+if DATABASE_REPLICA_URL or DATABASES["default"]["ENGINE"].endswith("postgresql"):
+    DATABASES["replica"] = database_shape(
+        replica_alias(DATABASES["default"], DATABASE_REPLICA_URL, test_mirror=True), pgbouncer=DATABASE_PGBOUNCER,
+        pool=None)
+    DATABASES["replica"]["CONN_MAX_AGE"] = 0
+    MIDDLEWARE, DATABASE_ROUTERS = with_replica(DATABASES, MIDDLEWARE, [])
