@@ -38,7 +38,7 @@ def main() -> None:
 
         # Notices and SMS are queued for workers, as in production; their delivery is not part of these figures.
         app.conf.task_always_eager = False
-        app.conf.broker_url = "memory://"
+        app.conf.broker_url = "memory://localhost/"
         n = args.n
         world = bench_site(doses=n, site_capacity=args.session_size)
         staff, site, lot, ward = (world[k] for k in ("staff", "site", "lot", "ward"))

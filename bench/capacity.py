@@ -121,7 +121,7 @@ def main() -> None:
 
         # Side effects are queued for workers, as in production, and measured as the workers' own operations.
         app.conf.task_always_eager = False
-        app.conf.broker_url = "memory://"
+        app.conf.broker_url = "memory://localhost/"
         keys = settings.VAR_DIR / "bench-keys"
         settings.CERT_SIGNING_KEY_FILE = str(keys / "signer.key.pem")
         settings.CERT_SIGNING_CERT_FILE = str(keys / "signer.cert.pem")

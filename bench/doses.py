@@ -132,7 +132,7 @@ def main() -> None:
 
         # Certificates and reminders are queued for workers, as in production; not part of these figures.
         app.conf.task_always_eager = False
-        app.conf.broker_url = "memory://"
+        app.conf.broker_url = "memory://localhost/"
         sites = 1 if workers == 1 else 2 * workers
         print(f"setting up {sites} site(s) …", flush=True)
         world = _world(sites=sites, doses_per_site=2 * rounds * n)  # the first site serves both figures

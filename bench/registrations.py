@@ -73,7 +73,7 @@ def main() -> None:
         from vaccination.models import Registration
 
         app.conf.task_always_eager = False
-        app.conf.broker_url = "memory://"
+        app.conf.broker_url = "memory://localhost/"
         load_reference_data()
         _GROUP.append(PriorityGroup.objects.get(number=9))
         Level = AdministrativeUnit.Level
