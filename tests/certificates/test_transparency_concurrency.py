@@ -1,10 +1,9 @@
 """Certificate workers appending to the public log at the same moment, on PostgreSQL with real row locks: the
 tree never forks (no index twice, none skipped), and every head signed meanwhile is a root of the final tree."""
 import datetime
-import threading
 
 import pytest
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from certificates.models import Certificate
@@ -18,6 +17,7 @@ from registry.reference_data import load_reference_data
 from tests.conftest import PHUC_XA
 from tests.vaccination.conftest import citizen_person, lot, register  # noqa: F401 - fixtures
 from vaccination.services.doses import dose_record
+from tests.parallel import run_together
 
 WORKERS = 6
 REISSUES = 4
@@ -37,25 +37,6 @@ def confirmed_people(world, lot, django_user_model, count):
     return doses
 
 
-def _run_together(functions):
-    barrier = threading.Barrier(len(functions))
-    errors = []
-
-    def run(function):
-        try:
-            barrier.wait()
-            function()
-        except Exception as error:  # noqa: BLE001 - reported to the test
-            errors.append(error)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(function,)) for function in functions]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(120)
-    return errors
 
 
 @pytest.fixture
@@ -78,7 +59,7 @@ def test_parallel_certificate_workers_never_fork_the_log(tx_world, lot, django_u
 
     jobs = [lambda d=dose.pk: reissue(d) for dose in doses]
     jobs.append(lambda: [tree_head_sign() for _ in range(REISSUES)])
-    assert _run_together(jobs) == []
+    assert run_together(jobs) == []
 
     total = WORKERS * (1 + REISSUES)
     assert list(LogLeaf.objects.order_by("index").values_list("index", flat=True)) == list(range(total))
@@ -107,7 +88,7 @@ def test_a_lot_revocation_racing_issues_keeps_one_tree(tx_world, lot, django_use
             log_sequence()  # sequencers racing the certificate tasks' own
 
     jobs = [lambda d=dose.pk: certificates_issue([d], force=True) for dose in doses] + [revoke_in_batches] * 2
-    assert _run_together(jobs) == []
+    assert run_together(jobs) == []
     total = WORKERS * 2 + WORKERS * 2
     assert not PendingLeaf.objects.exists()
     assert list(LogLeaf.objects.order_by("index").values_list("index", flat=True)) == list(range(total))

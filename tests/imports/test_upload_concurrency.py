@@ -1,10 +1,8 @@
 """Uploads and requests to join a list arriving at the same moment, on PostgreSQL with real row locks."""
 import re
-import threading
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import connection
 from django.utils import timezone
 
 from citizens.models import Person, SmsMessage
@@ -16,6 +14,7 @@ from vaccination.imports.links import link_request_answer_by_code, link_request_
 from vaccination.imports.services import import_confirm, import_upload
 from vaccination.imports.staff import NOT_FROM_UPLOAD
 from vaccination.models import ImportBatch, LinkRequest, OrganisationPerson, Registration
+from tests.parallel import run_together
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
@@ -26,25 +25,6 @@ def reference(transactional_db):
         load_reference_data()
 
 
-def _run_together(functions):
-    barrier = threading.Barrier(len(functions))
-    errors = []
-
-    def run(function):
-        try:
-            barrier.wait()
-            function()
-        except Exception as error:  # noqa: BLE001 - refusals are expected; reported to the test
-            errors.append(error)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(function,)) for function in functions]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(60)
-    return errors
 
 
 def _representative(django_user_model, phone: str):
@@ -62,7 +42,7 @@ def test_two_organisations_adding_the_same_new_number_at_once(reference, django_
                               organisation_id=organisation.pk)  # checked after commit, in-process in tests
         assert ImportBatch.objects.get(pk=batch.pk).status == "ready"
         uploads.append((user, organisation, batch))
-    assert _run_together([lambda u=u, b=b: import_confirm(actor=u, batch_id=b.pk) for u, _o, b in uploads]) == []
+    assert run_together([lambda u=u, b=b: import_confirm(actor=u, batch_id=b.pk) for u, _o, b in uploads]) == []
     assert Person.objects.filter(id_number=GOOD[0][3]).count() == 1
     results = sorted(ImportBatch.objects.get(pk=b.pk).results[0]["status"] for _u, _o, b in uploads)
     assert results == ["created", "refused"]  # neither upload failed; the second is told in neutral words
@@ -80,7 +60,7 @@ def test_requests_sent_together_stop_at_the_organisations_limit(reference, djang
     for index, number in enumerate(numbers):
         Person.objects.create(full_name=f"Người {index}", id_number=number, phone=f"+8491288{index:04d}")
     group = PriorityGroup.objects.get(number=9)
-    errors = _run_together([lambda n=n: link_request_send(actor=user, organisation=organisation, id_number=n,
+    errors = run_together([lambda n=n: link_request_send(actor=user, organisation=organisation, id_number=n,
                                                           priority_group=group) for n in numbers])
     assert len(errors) == 5 and all(isinstance(error, ValidationError) for error in errors)
     assert LinkRequest.objects.count() == 3
@@ -93,7 +73,7 @@ def test_a_code_answered_twice_at_once_links_once(reference, django_user_model):
     link_request_send(actor=user, organisation=organisation, id_number="046090000777",
                       priority_group=PriorityGroup.objects.get(number=9))
     code = re.search(r"\b([A-Z0-9]{4}-[A-Z0-9]{4})\b", SmsMessage.objects.get(phone="+84905111222").text).group(1)
-    errors = _run_together([lambda i=i: link_request_answer_by_code(code=code, accept=True, ip=f"10.0.0.{i}")
+    errors = run_together([lambda i=i: link_request_answer_by_code(code=code, accept=True, ip=f"10.0.0.{i}")
                             for i in range(4)])
     assert len(errors) == 3
     assert Registration.objects.filter(person=person, organisation=organisation).count() == 1

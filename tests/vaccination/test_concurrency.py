@@ -1,9 +1,7 @@
 """Many people acting at the same moment, on PostgreSQL with real row locks: nothing is overbooked or negative."""
 import datetime
-import threading
 
 import pytest
-from django.db import connection
 from django.db.models import Sum
 from django.utils import timezone
 
@@ -15,6 +13,7 @@ from vaccination.models import Appointment, Registration, Session, StockBalance
 from vaccination.services.registrations import registrations_allocate, registrations_approve
 from vaccination.services.sessions import appointment_cancel, session_create, session_schedule_auto
 from vaccination.services.stock import stock_transfer
+from tests.parallel import run_together
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 TOMORROW = timezone.localdate() + datetime.timedelta(days=1)
@@ -27,25 +26,6 @@ def tx_world(request, transactional_db):
     return request.getfixturevalue("world")
 
 
-def _run_together(functions):
-    barrier = threading.Barrier(len(functions))
-    errors = []
-
-    def run(function):
-        try:
-            barrier.wait()
-            function()
-        except Exception as error:  # noqa: BLE001 - refusals are expected; reported to the test
-            errors.append(error)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(function,)) for function in functions]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(60)
-    return errors
 
 
 def _waiting(world, django_user_model, count):
@@ -71,7 +51,7 @@ def test_simultaneous_schedulers_never_overbook(tx_world, lot, django_user_model
     sessions = [_session(world, lot, people_per_slot=5) for _ in range(3)]  # 3 × 10 places
     jobs = [lambda s=s: session_schedule_auto(actor=world["district_ba_dinh"], session_id=s.pk)
             for s in sessions for _ in range(3)]
-    assert _run_together(jobs) == []
+    assert run_together(jobs) == []
     for session in Session.objects.all():
         assert session.booked == session.capacity == 10
         assert Appointment.objects.filter(session=session, status="booked").count() == 10
@@ -89,7 +69,7 @@ def test_bookings_never_exceed_the_sites_stock(tx_world, lot, django_user_model)
     StockBalance.objects.filter(facility=world["site_phuc_xa"], lot=lot).update(quantity=8)  # then 4 wasted
     jobs = [lambda s=s: session_schedule_auto(actor=world["district_ba_dinh"], session_id=s.pk)
             for s in sessions for _ in range(4)]
-    assert _run_together(jobs) == []
+    assert run_together(jobs) == []
     assert Session.objects.aggregate(total=Sum("booked"))["total"] == 8
 
 
@@ -102,7 +82,7 @@ def test_citizens_cancelling_while_the_district_books(tx_world, lot, django_user
     jobs = [lambda a=a: appointment_cancel(actor=a.registration.person.account, appointment_id=a.pk)
             for a in booked[:5]]
     jobs += [lambda: session_schedule_auto(actor=world["district_ba_dinh"], session_id=session.pk)] * 3
-    assert _run_together(jobs) == []
+    assert run_together(jobs) == []
     session.refresh_from_db()
     assert session.booked == Appointment.objects.filter(session=session, status="booked").count() <= 10
     assert len(registrations) == 20
@@ -115,7 +95,7 @@ def test_simultaneous_transfers_never_drive_stock_negative(tx_world, lot):
     targets = [world["site_phuc_xa"], world["site_truc_bach"]]
     jobs = [lambda t=targets[i % 2]: stock_transfer(actor=world["district_ba_dinh"], to_facility_id=t.pk,
                                                     lot_id=lot.pk, quantity=150) for i in range(10)]
-    errors = _run_together(jobs)
+    errors = run_together(jobs)
     sent = 10 - len(errors)
     assert sent == 6  # 6 × 150 = 900 ≤ 1000 < 7 × 150
     assert StockBalance.objects.get(facility=centre, lot=lot).quantity == 100
@@ -133,7 +113,7 @@ def test_two_stations_recording_at_once_never_go_below_zero(tx_world, lot, djang
     jobs = [lambda p=p: dose_record(actor=world["site_staff_phuc_xa"], person_id=p.pk,
                                     site_id=world["site_phuc_xa"].pk, lot_id=lot.pk, idempotency_key=f"st-{p.pk}")
             for p in people]
-    errors = _run_together(jobs)
+    errors = run_together(jobs)
     assert len(errors) == 3 and Dose.objects.count() == 3
     assert StockBalance.objects.get(facility=world["site_phuc_xa"], lot=lot).quantity == 0
 
@@ -146,6 +126,6 @@ def test_the_same_request_from_two_stations_records_one_dose(tx_world, lot, djan
     person = citizen_person(django_user_model, "0915099999", "Người trùng", PHUC_XA)[1]
     jobs = [lambda: dose_record(actor=world["site_staff_phuc_xa"], person_id=person.pk,
                                 site_id=world["site_phuc_xa"].pk, lot_id=lot.pk, idempotency_key="twice")] * 4
-    assert _run_together(jobs) == []
+    assert run_together(jobs) == []
     assert Dose.objects.filter(person=person).count() == 1
     assert StockBalance.objects.get(facility=world["site_phuc_xa"], lot=lot).quantity == 999
