@@ -179,11 +179,11 @@ def test_rollups_agree_with_a_rebuild_after_parallel_writers_and_folds(tx_world,
             doses(vaccinated[12:24:2], world["site_phuc_xa"], world["site_staff_phuc_xa"], second.pk),
             doses(vaccinated[1::2], world["site_truc_bach"], truc_bach_staff, lot.pk)]
     jobs += [registrations(newcomers[i::4]) for i in range(4)]
-    from tests.vaccination.test_concurrency import _run_together
+    from tests.parallel import run_together
 
     folder = threading.Thread(target=lambda: (fold_until_stopped(), connection.close()))
     folder.start()
-    errors = _run_together(jobs)
+    errors = run_together(jobs)
     stop.set()
     folder.join(60)
     assert errors == []

@@ -91,11 +91,11 @@ def tx_world(request, transactional_db):
 def test_one_key_sent_for_two_people_at_once_is_refused_with_a_message(tx_world, lot, django_user_model):
     from tests.conftest import PHUC_XA
     from tests.vaccination.conftest import citizen_person
-    from tests.vaccination.test_concurrency import _run_together
+    from tests.parallel import run_together
 
     world = tx_world
     people = [citizen_person(django_user_model, f"09167{i:05d}", f"Người {i}", PHUC_XA)[1] for i in range(2)]
-    errors = _run_together([lambda p=p: _record(world, p, lot.pk, key="shared") for p in people])
+    errors = run_together([lambda p=p: _record(world, p, lot.pk, key="shared") for p in people])
     assert len(errors) == 1 and isinstance(errors[0], ValidationError)
     assert errors[0].messages == ["Mã yêu cầu này đã được dùng cho người khác."]
     assert Dose.objects.count() == 1
