@@ -60,7 +60,7 @@ class DeviceOut(Schema):
     current: bool
 
 
-def _bound(form_class, data: dict):
+def form_cleaned(form_class, data: dict):
     form = form_class(data)
     if not form.is_valid():
         raise ValidationError({field: list(errors) for field, errors in form.errors.items()})
@@ -75,7 +75,7 @@ def _device_name(name: str) -> str:
 
 
 def _pending(phone: str) -> User:
-    phone = _bound(ForgotPasswordForm, {"phone": phone})["phone"]
+    phone = form_cleaned(ForgotPasswordForm, {"phone": phone})["phone"]
     user = User.objects.filter(phone=phone, is_active=False, is_staff=False).first()
     if user is None:
         raise ApiProblem(404, "no-pending-sign-up", _("No sign-up is waiting for this number. Sign up first."))
@@ -89,7 +89,7 @@ def _token(user: User, name: str) -> TokenOut:
 
 @router.post("/signup", auth=None, response={202: CodeSent}, summary="Sign up: sends a code by SMS")
 def signup(request, payload: SignUpIn):
-    data = _bound(SignUpForm, {"full_name": payload.full_name, "phone": payload.phone,
+    data = form_cleaned(SignUpForm, {"full_name": payload.full_name, "phone": payload.phone,
                                "password1": payload.password, "password2": payload.password})
     user = signup_start(full_name=data["full_name"], phone=data["phone"], password=data["password1"],
                         ip=client_ip(request))
@@ -107,7 +107,7 @@ def signup_resend(request, payload: PhoneIn):
 def signup_verify(request, payload: SignUpVerifyIn):
     name = _device_name(payload.device_name)
     user = _pending(payload.phone)
-    code = _bound(CodeForm, {"code": payload.code})["code"]
+    code = form_cleaned(CodeForm, {"code": payload.code})["code"]
     user = signup_finish(user=user, code=code.strip())
     return 201, _token(user, name)
 
@@ -115,7 +115,7 @@ def signup_verify(request, payload: SignUpVerifyIn):
 @router.post("/signin", auth=None, response={201: TokenOut}, summary="Sign in with phone and password")
 def signin(request, payload: SignInIn):
     name = _device_name(payload.device_name)
-    data = _bound(SignInForm, {"phone": payload.phone, "password": payload.password})
+    data = form_cleaned(SignInForm, {"phone": payload.phone, "password": payload.password})
     user = citizen_authenticate(request, phone=data["phone"], password=data["password"], ip=client_ip(request))
     return 201, _token(user, name)
 

@@ -18,7 +18,7 @@ from vaccination.services.reactions import help_request_submit, reaction_report
 from vaccination.services.registrations import registration_cancel, registration_submit
 from vaccination.services.sessions import appointment_cancel
 
-from .accounts import _bound
+from .accounts import form_cleaned
 from .idempotency import idempotent
 
 router = Router(tags=["vaccination"])
@@ -215,7 +215,7 @@ def appointment_withdraw(request, appointment_id: int):
 @idempotent
 def reaction_new(request, dose_id: int, payload: ReactionIn):
     dose = get_object_or_404(Dose.objects.filter(person__in=people_for(request.user), voided=False), pk=dose_id)
-    data = _bound(ReactionForm, {"onset_at": payload.onset_at.strftime("%Y-%m-%d %H:%M"),
+    data = form_cleaned(ReactionForm, {"onset_at": payload.onset_at.strftime("%Y-%m-%d %H:%M"),
                                  "symptoms": payload.symptoms, "severity": payload.severity,
                                  "description": payload.description})
     made = reaction_report(actor=request.user, dose_id=dose.pk, **data)
@@ -228,8 +228,9 @@ def reaction_new(request, dose_id: int, payload: ReactionIn):
 @idempotent
 def help_request_new(request, person_id: int, payload: HelpRequestIn):
     person = get_object_or_404(people_for(request.user), pk=person_id)
-    data = _bound(HelpRequestForm, {"kind": payload.kind, "message": payload.message, "site": payload.site_id or "",
-                                    "dose_date": payload.dose_date or "", "dose_vaccine": payload.dose_vaccine_id or ""})
+    data = form_cleaned(HelpRequestForm, {"kind": payload.kind, "message": payload.message,
+                                          "site": payload.site_id or "", "dose_date": payload.dose_date or "",
+                                          "dose_vaccine": payload.dose_vaccine_id or ""})
     made = help_request_submit(actor=request.user, person_id=person.pk, **data)
     return 201, HelpRequestOut(id=made.pk, kind=made.kind, message=made.message, status=made.status,
                                answer=made.answer, answered_at=made.answered_at, created_at=made.created_at)

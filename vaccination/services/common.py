@@ -20,7 +20,7 @@ def _allowed_from(to: str) -> list[str]:
     return [source for source, targets in Registration.TRANSITIONS.items() if to in targets]
 
 
-def _transition(*, actor, rows: QuerySet[Registration], to: str, reason: str = "", **updates) -> list[int]:
+def registrations_transition(*, actor, rows: QuerySet[Registration], to: str, reason: str = "", **updates) -> list[int]:
     """Move every row that may go to `to`; returns the ids changed. Runs inside the caller's transaction."""
     now = timezone.now()
     changed: list[int] = []
@@ -82,13 +82,14 @@ def _move_set_based(chunk, *, actor, at, to: str, reason: str, updates: dict) ->
         return cursor.fetchall()
 
 
-def _loaded(model, **values):
+def instance_loaded(model, **values):
     """An instance as if read from the database with these fields only (any other loads when first used)."""
     names = [field.attname for field in model._meta.concrete_fields if field.attname in values]
     return model.from_db(connection.alias, names, [values[name] for name in names])
 
 
-def _event_add(*, registration_id: int, actor, at, from_status: str, to_status: str, reason: str = "") -> None:
+def registration_event_add(*, registration_id: int, actor, at, from_status: str, to_status: str,
+                           reason: str = "") -> None:
     """One registration event, as a plain INSERT: every registration and every dose writes one."""
     with hot_cursor() as cursor:
         cursor.execute("INSERT INTO vaccination_registrationevent (registration_id, actor_id, at, from_status, "
@@ -99,8 +100,8 @@ def _event_add(*, registration_id: int, actor, at, from_status: str, to_status: 
 
 def registration_transition(*, actor, registration_id: int, to: str, reason: str = "", **updates) -> Registration:
     """One registration's status change, for services that already checked the actor's right to act on it."""
-    changed = _transition(actor=actor, rows=Registration.objects.filter(pk=registration_id), to=to,
-                          reason=reason, **updates)
+    changed = registrations_transition(actor=actor, rows=Registration.objects.filter(pk=registration_id), to=to,
+                                       reason=reason, **updates)
     registration = Registration.objects.get(pk=registration_id)
     if not changed:
         raise ValidationError(_("A registration that is “%(status)s” cannot become “%(to)s”.") % {
@@ -108,7 +109,7 @@ def registration_transition(*, actor, registration_id: int, to: str, reason: str
     return registration
 
 
-def _appointments_release(*, registration_ids: list[int], to: str = Appointment.Status.CANCELLED) -> int:
+def appointments_release(*, registration_ids: list[int], to: str = Appointment.Status.CANCELLED) -> int:
     """Close booked appointments and give their places back to planned sessions (locks in pk order)."""
     rows = list(Appointment.objects.select_for_update().filter(
         registration_id__in=registration_ids, status=Appointment.Status.BOOKED).order_by("pk")

@@ -27,7 +27,7 @@ from registry.selectors import covers
 
 from ..models import Dose, Lot, Registration, StockMovement, Visit
 from ..signals import dose_recorded, doses_confirmed, registrations_moved
-from .common import _event_add, _loaded, _transition
+from .common import registration_event_add, instance_loaded, registrations_transition
 
 Status = Registration.Status
 # The open registration, else the one that carries the course on after an earlier dose.
@@ -179,11 +179,11 @@ def _registration_moves_on(cursor, *, actor, registration: tuple, number: int, v
          updates["required_vaccine_id"], *([""] if moves else []), registration_id, status])
     if cursor.rowcount == 0:
         # A district booked or released it since it was read: the general path, which locks it first.
-        _transition(actor=actor, rows=Registration.objects.filter(pk=registration_id), to=Status.VACCINATED,
-                    **updates)
+        registrations_transition(actor=actor, rows=Registration.objects.filter(pk=registration_id),
+                                 to=Status.VACCINATED, **updates)
     elif moves:
-        _event_add(registration_id=registration_id, actor=actor, at=now, from_status=status,
-                   to_status=Status.VACCINATED)
+        registration_event_add(registration_id=registration_id, actor=actor, at=now, from_status=status,
+                               to_status=Status.VACCINATED)
         registrations_moved.send(sender=Registration, moves={(district_id, status, Status.VACCINATED): 1})
 
 
@@ -271,11 +271,13 @@ def dose_record(*, actor, person_id: int, site_id: int, lot_id: int, idempotency
             # The key was taken meanwhile by a request for another person (the person lock queues the same
             # person's): the check above could not see it, the unique key did.
             raise ValidationError({"idempotency_key": _("This request key was already used for another person.")})
-        dose = _loaded(Dose, id=inserted[0], **fields)
-        dose.person = _loaded(Person, id=person_id, full_name=person[0])
-        dose.lot = _loaded(Lot, id=lot_id, vaccine_id=vaccine.pk, lot_number=lot_number, expiry_date=expiry_date)
-        dose.vaccine = _loaded(Vaccine, id=vaccine.pk, name=vaccine.name, doses_in_series=vaccine.doses_in_series,
-                               min_interval_days=vaccine.min_interval_days)
+        dose = instance_loaded(Dose, id=inserted[0], **fields)
+        dose.person = instance_loaded(Person, id=person_id, full_name=person[0])
+        dose.lot = instance_loaded(Lot, id=lot_id, vaccine_id=vaccine.pk, lot_number=lot_number,
+                                   expiry_date=expiry_date)
+        dose.vaccine = instance_loaded(Vaccine, id=vaccine.pk, name=vaccine.name,
+                                       doses_in_series=vaccine.doses_in_series,
+                                       min_interval_days=vaccine.min_interval_days)
         if facts.registration is not None:
             _registration_moves_on(cursor, actor=actor, registration=facts.registration, number=number,
                                    vaccine=vaccine, given_on=given_on, now=now)

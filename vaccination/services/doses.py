@@ -15,18 +15,17 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from citizens.models import HealthDeclaration, Person
+from citizens.models import HealthDeclaration
 from registry.audit import audit_record
 from registry.models import Facility
 from registry.selectors import jurisdiction_of
 
 from .. import screening
-from ..course import CourseDose, person_course
 from ..models import Appointment, Dose, Registration, Session, Visit
 from ..models import StockMovement
 from ..selectors import people_for_check_in
 from ..signals import doses_confirmed
-from .common import _appointments_release, _transition
+from .common import appointments_release, registrations_transition
 from .dose_recording import dose_record  # noqa: F401 - callers import the steps and the record from here
 
 Status = Registration.Status
@@ -104,11 +103,6 @@ def visit_screen(*, actor, visit_id: int, answers: dict, outcome: str, temperatu
     return visit
 
 
-def _history(person: Person) -> list[CourseDose]:
-    """Every dose the person had, recorded here or declared at registration, on its day in Viet Nam."""
-    return person_course(person)
-
-
 @transaction.atomic
 def doses_confirm(*, actor, dose_ids: list[int]) -> int:
     """The site confirms its dose records; certificates are signed for them after commit."""
@@ -182,9 +176,9 @@ def session_close(*, actor, session_id: int, wasted: int = 0, wasted_reason: str
         raise ValidationError(_("This session is already closed."))
     missing = list(Appointment.objects.filter(session=session, status=Appointment.Status.BOOKED)
                    .values_list("registration_id", flat=True))
-    _appointments_release(registration_ids=missing, to=Appointment.Status.NO_SHOW)
-    _transition(actor=actor, rows=Registration.objects.filter(pk__in=missing), to=Status.NO_SHOW,
-                reason=_("Did not come to the appointment"))
+    appointments_release(registration_ids=missing, to=Appointment.Status.NO_SHOW)
+    registrations_transition(actor=actor, rows=Registration.objects.filter(pk__in=missing), to=Status.NO_SHOW,
+                             reason=_("Did not come to the appointment"))
     if wasted:
         stock_adjust(actor=actor, facility_id=site.pk, lot_id=session.lot_id, quantity=wasted, kind="wasted",
                      reason=wasted_reason or _("Opened vials at the end of the session"))

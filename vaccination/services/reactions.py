@@ -20,7 +20,7 @@ from registry.selectors import facility_list
 from ..models import Dose, HelpRequest, Reaction, ReactionNote, StockMovement
 from ..selectors import help_request_list, reaction_list
 from ..signals import dose_changed, dose_corrected, reaction_reported
-from .stock import _lock_balances, _move
+from .stock import balances_lock, stock_move
 
 SERIOUS_SYMPTOMS = {Reaction.Symptom.BREATHING, Reaction.Symptom.CHEST_PAIN, Reaction.Symptom.FAINTING}
 
@@ -145,18 +145,18 @@ def dose_correct(*, actor, dose_id: int, reason: str, lot: object | None = None,
     facts_before = {"day": timezone.localtime(dose.given_at).date(), "site_id": dose.site_id,
                     "vaccine_id": dose.vaccine_id, "dose_number": dose.dose_number, "voided": dose.voided}
     if lot is not None and lot.pk != dose.lot_id:
-        balances = _lock_balances(sorted([(dose.site_id, dose.lot_id), (dose.site_id, lot.pk)]))
-        _move(balance=balances[(dose.site_id, dose.lot_id)], kind=StockMovement.Kind.ADJUSTED, quantity=1,
-              actor=actor, reason=reason)
-        _move(balance=balances[(dose.site_id, lot.pk)], kind=StockMovement.Kind.ADMINISTERED, quantity=-1,
-              actor=actor, reason=reason)
+        balances = balances_lock(sorted([(dose.site_id, dose.lot_id), (dose.site_id, lot.pk)]))
+        stock_move(balance=balances[(dose.site_id, dose.lot_id)], kind=StockMovement.Kind.ADJUSTED, quantity=1,
+                   actor=actor, reason=reason)
+        stock_move(balance=balances[(dose.site_id, lot.pk)], kind=StockMovement.Kind.ADMINISTERED, quantity=-1,
+                   actor=actor, reason=reason)
         dose.lot, dose.vaccine = lot, lot.vaccine
     if given_at is not None:
         dose.given_at = given_at
     if void:
         dose.voided = True
-        balance = _lock_balances([(dose.site_id, dose.lot_id)])[(dose.site_id, dose.lot_id)]
-        _move(balance=balance, kind=StockMovement.Kind.ADJUSTED, quantity=1, actor=actor, reason=reason)
+        balance = balances_lock([(dose.site_id, dose.lot_id)])[(dose.site_id, dose.lot_id)]
+        stock_move(balance=balance, kind=StockMovement.Kind.ADJUSTED, quantity=1, actor=actor, reason=reason)
     dose.save()
     dose_changed.send(sender=Dose, dose=dose, before=facts_before)
     after = {field: str(getattr(dose, field)) for field in DOSE_FIELDS + ["voided"]}

@@ -1,6 +1,6 @@
 """Registrations: submitted by citizens, approved or rejected and allocated by the province.
 
-Every status change goes through `_transition`, which checks the allowed-transitions table, locks the
+Every status change goes through `registrations_transition`, which checks the allowed-transitions table, locks the
 rows in primary-key order, changes them set-wise and writes one event row per registration.
 """
 import datetime
@@ -26,7 +26,8 @@ from ..course import CourseDose, NextDose, next_dose, person_course
 from ..models import DeclaredDose, Registration
 from ..selectors import registration_list
 from ..signals import registrations_moved
-from .common import _appointments_release, _event_add, _loaded, _transition, registration_transition
+from .common import (appointments_release, instance_loaded, registration_event_add, registration_transition,
+                     registrations_transition)
 
 Status = Registration.Status
 
@@ -78,7 +79,7 @@ def registration_submit(*, actor, person_id: int, priority_group: PriorityGroup,
         row = cursor.fetchone()
     if row is None:
         raise Http404
-    person, has_open, carrier_id, has_history = _loaded(Person, id=person_id, full_name=row[0]), *row[1:]
+    person, has_open, carrier_id, has_history = instance_loaded(Person, id=person_id, full_name=row[0]), *row[1:]
     if not consent:
         raise ValidationError({"consent": _("Tick the consent box to register.")})
     if ward.level != AdministrativeUnit.Level.WARD:
@@ -108,7 +109,8 @@ def registration_submit(*, actor, person_id: int, priority_group: PriorityGroup,
                          given_on=dose["given_on"], place=dose.get("place", ""))
             for dose in declared
         ])
-    _event_add(registration_id=registration.pk, actor=actor, at=now, from_status="", to_status=Status.SUBMITTED)
+    registration_event_add(registration_id=registration.pk, actor=actor, at=now, from_status="",
+                           to_status=Status.SUBMITTED)
     registrations_moved.send(sender=Registration, moves={(ward.parent_id, "", Status.SUBMITTED): 1})
     audit_record(actor=actor, action="registration.submit", target=registration)
     return registration
@@ -129,7 +131,7 @@ def registration_cancel(*, actor, registration_id: int) -> Registration:
     registration = Registration.objects.filter(pk=registration_id, person__in=people_for(actor)).first()
     if registration is None:
         raise Http404
-    _appointments_release(registration_ids=[registration.pk])
+    appointments_release(registration_ids=[registration.pk])
     return registration_transition(actor=actor, registration_id=registration.pk, to=Status.CANCELLED,
                                    reason=_("Cancelled by the citizen"))
 
@@ -156,8 +158,8 @@ def registrations_approve(*, officer, ids: Iterable[int] | None = None, rows: Qu
     scoped = _province_rows(officer, ids, "vaccination.approve_registration")
     if rows is not None:
         scoped = scoped.filter(pk__in=rows.values("pk"))
-    changed = _transition(actor=officer, rows=scoped.filter(status=Status.SUBMITTED), to=Status.APPROVED,
-                          decided_by=officer, decided_at=timezone.now())
+    changed = registrations_transition(actor=officer, rows=scoped.filter(status=Status.SUBMITTED), to=Status.APPROVED,
+                                       decided_by=officer, decided_at=timezone.now())
     if changed:
         audit_record(actor=officer, action="registrations.approve", changes={"count": len(changed)})
         _notify_after_commit(changed, "approved")
@@ -172,8 +174,9 @@ def registrations_reject(*, officer, reason: str, ids: Iterable[int] | None = No
     scoped = _province_rows(officer, ids, "vaccination.approve_registration")
     if rows is not None:
         scoped = scoped.filter(pk__in=rows.values("pk"))
-    changed = _transition(actor=officer, rows=scoped.filter(status__in=[Status.SUBMITTED, Status.APPROVED]),
-                          to=Status.REJECTED, reason=reason, decided_by=officer, decided_at=timezone.now())
+    changed = registrations_transition(actor=officer,
+                                       rows=scoped.filter(status__in=[Status.SUBMITTED, Status.APPROVED]),
+                                       to=Status.REJECTED, reason=reason, decided_by=officer, decided_at=timezone.now())
     if changed:
         audit_record(actor=officer, action="registrations.reject", changes={"count": len(changed), "reason": reason})
         _notify_after_commit(changed, "rejected")
@@ -193,13 +196,13 @@ def registrations_allocate(*, officer, district: AdministrativeUnit | None = Non
         if district.level != AdministrativeUnit.Level.DISTRICT or (
                 not j.is_national and district.province_code != j.province_code):
             raise ValidationError({"district": _("Choose a district of your province.")})
-        changed = _transition(actor=officer, rows=scoped, to=Status.ALLOCATED, allocated_district=district)
+        changed = registrations_transition(actor=officer, rows=scoped, to=Status.ALLOCATED, allocated_district=district)
     else:
         changed = []
         districts = scoped.order_by().values_list("ward__parent_id", flat=True).distinct()
         for district_id in list(districts):
-            changed += _transition(actor=officer, rows=scoped.filter(ward__parent_id=district_id),
-                                   to=Status.ALLOCATED, allocated_district_id=district_id)
+            changed += registrations_transition(actor=officer, rows=scoped.filter(ward__parent_id=district_id),
+                                                to=Status.ALLOCATED, allocated_district_id=district_id)
     if changed:
         audit_record(actor=officer, action="registrations.allocate",
                      changes={"count": len(changed), "district": str(district) if district else "own"})

@@ -72,7 +72,7 @@ def _values(appointment: Appointment) -> dict:
 def next_dose_reminders_send(*, today: datetime.date | None = None) -> int:
     """Daily: people whose next dose has fallen due go back to their district's list by themselves, and are told
     once per dose."""
-    from .common import _transition
+    from .common import registrations_transition
 
     today = today or timezone.localdate()
     due = list(
@@ -84,8 +84,8 @@ def next_dose_reminders_send(*, today: datetime.date | None = None) -> int:
     )
     back = [r.pk for r in due if r.status == Registration.Status.VACCINATED]
     with translation.override(settings.LANGUAGE_CODE):
-        _transition(actor=None, rows=Registration.objects.filter(pk__in=back), to=Registration.Status.ALLOCATED,
-                    reason=_("Next dose due"))
+        registrations_transition(actor=None, rows=Registration.objects.filter(pk__in=back),
+                                 to=Registration.Status.ALLOCATED, reason=_("Next dose due"))
         notices = [
             Notice(person=r.person, title=_("Your next dose is due"),
                    body=_("%(name)s can now have dose %(dose)s. The district will send the appointment.") % {

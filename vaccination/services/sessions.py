@@ -19,7 +19,7 @@ from registry.text import ascii_fold
 
 from ..models import Appointment, Lot, Registration, Session, StockBalance
 from ..selectors import appointment_for_citizen, registration_list, session_list, waiting_list
-from .common import _appointments_release, _transition, registration_transition
+from .common import appointments_release, registrations_transition, registration_transition
 
 Status = Registration.Status
 
@@ -117,7 +117,8 @@ def _book(*, actor, session: Session, candidates: list[tuple], mixed_reason: str
                         mixed_vaccine_reason=mixed_reason) for (pk, dose, *_rest), slot in zip(candidates, slots)])]
     Session.objects.filter(pk=session.pk).update(booked=F("booked") + count)
     session.booked += count
-    _transition(actor=actor, rows=Registration.objects.filter(pk__in=columns["registration"]), to=Status.SCHEDULED)
+    registrations_transition(actor=actor, rows=Registration.objects.filter(pk__in=columns["registration"]),
+                             to=Status.SCHEDULED)
     notify_many(_appointment_notices(
         [(person_id, name, dose, slot) for (_pk, dose, person_id, name), slot in zip(candidates, slots)], session))
     return ids
@@ -197,7 +198,7 @@ def appointment_cancel(*, actor, appointment_id: int) -> Registration:
     appointment = appointment_for_citizen(user=actor, appointment_id=appointment_id)
     if appointment is None or appointment.status != Appointment.Status.BOOKED:
         raise Http404
-    _appointments_release(registration_ids=[appointment.registration_id])
+    appointments_release(registration_ids=[appointment.registration_id])
     return registration_transition(actor=actor, registration_id=appointment.registration_id, to=Status.ALLOCATED,
                                    reason=_("Appointment cancelled by the citizen"))
 
@@ -208,7 +209,7 @@ def appointment_no_show(*, actor, appointment_id: int) -> Registration:
     appointment = Appointment.objects.filter(pk=appointment_id, session__in=session_list(user=actor)).first()
     if appointment is None or appointment.status != Appointment.Status.BOOKED:
         raise Http404
-    _appointments_release(registration_ids=[appointment.registration_id], to=Appointment.Status.NO_SHOW)
+    appointments_release(registration_ids=[appointment.registration_id], to=Appointment.Status.NO_SHOW)
     return registration_transition(actor=actor, registration_id=appointment.registration_id, to=Status.NO_SHOW,
                                    reason=_("Did not come to the appointment"))
 

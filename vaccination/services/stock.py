@@ -23,7 +23,7 @@ NEXT_LEVEL = {
 }
 
 
-def _lock_balances(pairs: list[tuple[int, int]]) -> dict[tuple[int, int], StockBalance]:
+def balances_lock(pairs: list[tuple[int, int]]) -> dict[tuple[int, int], StockBalance]:
     """Lock the balance rows of (facility, lot) pairs in primary-key order (no deadlocks between transfers),
     creating the missing ones first."""
     condition = Q()
@@ -44,8 +44,8 @@ def _lock_balances(pairs: list[tuple[int, int]]) -> dict[tuple[int, int], StockB
             for b in StockBalance.objects.select_for_update().filter(condition).order_by("pk")}
 
 
-def _move(*, balance: StockBalance, kind: str, quantity: int, actor, reason: str = "",
-          counterpart: Facility | None = None, at: datetime.datetime | None = None) -> StockMovement:
+def stock_move(*, balance: StockBalance, kind: str, quantity: int, actor, reason: str = "",
+               counterpart: Facility | None = None, at: datetime.datetime | None = None) -> StockMovement:
     """Change a locked balance by `quantity` (negative takes out) and write the ledger line."""
     if balance.quantity + quantity < 0:
         raise ValidationError({"quantity": _("Only %(available)s doses of this lot are in stock.") % {
@@ -75,8 +75,9 @@ def lot_receive(*, actor, vaccine: Vaccine, lot_number: str, expiry_date: dateti
     if Lot.objects.filter(vaccine=vaccine, lot_number=lot_number).exists():
         raise ValidationError({"lot_number": _("This lot number was already received for this vaccine.")})
     lot = Lot.objects.create(vaccine=vaccine, lot_number=lot_number, expiry_date=expiry_date, quantity=quantity)
-    balance = _lock_balances([(store.pk, lot.pk)])[(store.pk, lot.pk)]
-    _move(balance=balance, kind=Kind.RECEIVED, quantity=quantity, actor=actor, reason=_("Received at national level"))
+    balance = balances_lock([(store.pk, lot.pk)])[(store.pk, lot.pk)]
+    stock_move(balance=balance, kind=Kind.RECEIVED, quantity=quantity, actor=actor,
+               reason=_("Received at national level"))
     audit_record(actor=actor, action="lot.receive", target=lot, changes={"quantity": quantity})
     return lot
 
@@ -96,12 +97,12 @@ def stock_transfer(*, actor, to_facility_id: int, lot_id: int, quantity: int, re
     if lot.is_expired:
         raise ValidationError({"lot": _("This lot expired on %(date)s and cannot be sent.") % {
             "date": lot.expiry_date.strftime("%d/%m/%Y")}})
-    balances = _lock_balances(sorted([(source.pk, lot.pk), (target.pk, lot.pk)]))
+    balances = balances_lock(sorted([(source.pk, lot.pk), (target.pk, lot.pk)]))
     now = timezone.now()
-    sent = _move(balance=balances[(source.pk, lot.pk)], kind=Kind.SENT, quantity=-quantity, actor=actor,
-                 reason=reason, counterpart=target, at=now)
-    _move(balance=balances[(target.pk, lot.pk)], kind=Kind.TRANSFER_IN, quantity=quantity, actor=actor,
-          reason=reason, counterpart=source, at=now)
+    sent = stock_move(balance=balances[(source.pk, lot.pk)], kind=Kind.SENT, quantity=-quantity, actor=actor,
+                      reason=reason, counterpart=target, at=now)
+    stock_move(balance=balances[(target.pk, lot.pk)], kind=Kind.TRANSFER_IN, quantity=quantity, actor=actor,
+               reason=reason, counterpart=source, at=now)
     audit_record(actor=actor, action="stock.transfer", target=lot,
                  changes={"from": source.code, "to": target.code, "quantity": quantity})
     return sent
@@ -119,7 +120,7 @@ def stock_adjust(*, actor, facility_id: int, lot_id: int, quantity: int, kind: s
         raise ValidationError({"reason": _("Say why the stock changes.")})
     if kind == Kind.WASTED and quantity > 0:
         quantity = -quantity
-    balance = _lock_balances([(facility_id, lot_id)])[(facility_id, lot_id)]
-    movement = _move(balance=balance, kind=kind, quantity=quantity, actor=actor, reason=reason)
+    balance = balances_lock([(facility_id, lot_id)])[(facility_id, lot_id)]
+    movement = stock_move(balance=balance, kind=kind, quantity=quantity, actor=actor, reason=reason)
     audit_record(actor=actor, action=f"stock.{kind}", target=movement.lot, changes={"quantity": quantity})
     return movement

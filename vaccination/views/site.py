@@ -20,11 +20,12 @@ from registry.console import console_view, form_errors_as_messages
 from registry.http import safe_next
 
 from .. import screening
+from ..course import person_course
 from ..forms import CheckInSearchForm, InjectionForm, ObservationForm, ScreeningForm, SessionCloseForm, WalkInForm
 from ..models import Appointment, Dose, Visit
 from ..selectors import lots_usable, session_list, site_day, staff_facility
 from ..services.doses import (
-    _history, doses_confirm, observation_minutes_left, session_close, session_totals, visit_check_in, visit_inject,
+    doses_confirm, observation_minutes_left, session_close, session_totals, visit_check_in, visit_inject,
     visit_observe, visit_screen,
 )
 
@@ -78,7 +79,7 @@ def check_in_view(request):
         appointment = Appointment.objects.filter(registration__person=person, status=Appointment.Status.BOOKED,
                                                  session__site=site, session__date=today).select_related(
             "session").first()
-        cards.append({"person": person, "appointment": appointment, "history": _history(person),
+        cards.append({"person": person, "appointment": appointment, "history": person_course(person),
                       "declaration": person.declarations.first(),
                       "reactions": person.reactions.select_related("dose__vaccine")[:5]})
     return render(request, "vaccination/site/check_in.html", {
@@ -135,7 +136,7 @@ def _visit_page(request, visit, form=None):
     """The visit at its step; `form` is the step's form as posted when it was refused, so nothing typed is lost."""
     lots = lots_usable().filter(balances__facility=visit.site, balances__quantity__gt=0).distinct()
     context = {
-        "visit": visit, "history": _history(visit.person), "items": screening.ITEMS,
+        "visit": visit, "history": person_course(visit.person), "items": screening.ITEMS,
         "version": screening.CHECKLIST_VERSION, "doses": visit.doses.select_related("lot", "vaccine"),
         "minutes_left": observation_minutes_left(visit),
     }
