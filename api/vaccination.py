@@ -12,7 +12,7 @@ from citizens.selectors import people_for
 from vaccination.forms import DeclaredDoseFormSet, HelpRequestForm, ReactionForm, RegistrationForm
 from vaccination.models import Dose
 from vaccination.selectors import (
-    appointment_to_cancel, appointments_upcoming, person_vaccination_book, registration_to_cancel,
+    appointment_to_cancel, person_vaccination_book, registration_to_cancel,
 )
 from vaccination.services.reactions import help_request_submit, reaction_report
 from vaccination.services.registrations import registration_cancel, registration_submit
@@ -41,12 +41,6 @@ class AppointmentOut(Schema):
     site: str
     address: str
     status: str
-
-
-class BookedOut(AppointmentOut):
-    person_id: int
-    person_name: str
-    kind: str
 
 
 class RegistrationOut(Schema):
@@ -154,14 +148,6 @@ def vaccination_book(request, person_id: int):
     if book is None:
         raise Http404
     return _book_out(book)
-
-
-@router.get("/appointments", response=list[BookedOut],
-            summary="Everything booked for the account holder and their family, soonest first")
-def appointments(request):
-    return [BookedOut(**_appointment(a).model_dump(), person_id=a.registration.person_id,
-                      person_name=a.registration.person.full_name, kind="vaccination")
-            for a in appointments_upcoming(user=request.user)]
 
 
 @router.post("/people/{person_id}/registrations", response={201: RegistrationOut},

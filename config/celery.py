@@ -26,6 +26,7 @@ TASK_QUEUES = {
     "vaccination.tasks.registrations_notify": "default",
     "vaccination.tasks.appointment_reminders_send": "default",
     "vaccination.tasks.next_dose_reminders_send": "default",
+    "clinics.tasks.booking_reminders_send": "default",
     "registry.tasks.throttle_counters_purge": "default",
     "registry.tasks.partitions_ensure_ahead": "default",
 }

@@ -27,6 +27,8 @@ urlpatterns = [
     path("console/certificates/", include("certificates.console_urls")),
     path("console/reporting/", include("reporting.urls")),
     path("vaccination/", include("vaccination.urls")),
+    path("clinics/", include("clinics.urls")),
+    path("console/clinics/", include("clinics.console_urls")),
     path("", include("certificates.urls")),
     path("open-data/", include("opendata.urls")),
     path("api/v1/", include(("api.urls", "api"))),

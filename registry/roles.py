@@ -36,6 +36,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "vaccination.change_reaction",
         "vaccination.view_helprequest",
         "vaccination.change_helprequest",
+        "clinics.add_consultation",
     ],
     Role.DISTRICT: [
         "registry.use_console",
@@ -54,6 +55,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "vaccination.change_reaction",
         "vaccination.view_helprequest",
         "vaccination.change_helprequest",
+        "clinics.add_consultation",
     ],
     Role.SITE: [
         "registry.use_console",
@@ -69,6 +71,12 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "vaccination.change_reaction",
         "vaccination.view_helprequest",
         "vaccination.change_helprequest",
+        # A commune station both vaccinates and sees patients: its staff publish consultation slots, mark the
+        # bookings and record consultations.
+        "clinics.add_slot",
+        "clinics.view_booking",
+        "clinics.change_booking",
+        "clinics.add_consultation",
     ],
 }
 

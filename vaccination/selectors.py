@@ -258,3 +258,10 @@ def appointments_upcoming(*, user) -> QuerySet[Appointment]:
         session__date__gte=timezone.localdate(),
     ).select_related("registration__person", "session__site", "session__vaccine").order_by(
         "session__date", "slot_start", "pk")
+
+
+def help_requests_for(*, user) -> QuerySet[HelpRequest]:
+    """The help requests of the account holder's people and their answers, newest first (their consultation
+    history)."""
+    return HelpRequest.objects.filter(person__in=people_for(user)).select_related("person", "facility").order_by(
+        "-created_at", "-pk")

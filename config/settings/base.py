@@ -403,3 +403,16 @@ CELERY_BEAT_SCHEDULE["partitions-ensure"] = {"task": "registry.tasks.partitions_
 PARTITION_MONTHS_AHEAD = env_int("PARTITION_MONTHS_AHEAD", 3)
 CELERY_BEAT_SCHEDULE["partitions-ensure"] = {"task": "registry.tasks.partitions_ensure_ahead",
                                              "schedule": 24 * 60 * 60.0}
+
+# Medical appointments, consultations and one list of appointments (issue 17 services 2–4, clinics/). An account
+# makes at most CLINIC_BOOKINGS_PER_ACCOUNT_PER_DAY bookings a day (Viet Nam's day; cancelled ones count, so booking
+# and cancelling cannot hold slots in turn); a citizen books up to CLINIC_BOOKING_DAYS_AHEAD days ahead and a
+# facility publishes as far ahead; at most CLINIC_SLOTS_PER_PUBLISH slots are published at once. Beat sends the
+# day-before reminders every CLINIC_REMINDER_SECONDS.
+INSTALLED_APPS += ["clinics"]
+CLINIC_BOOKINGS_PER_ACCOUNT_PER_DAY = env_int("CLINIC_BOOKINGS_PER_ACCOUNT_PER_DAY", 5)
+CLINIC_BOOKING_DAYS_AHEAD = env_int("CLINIC_BOOKING_DAYS_AHEAD", 60)
+CLINIC_SLOTS_PER_PUBLISH = env_int("CLINIC_SLOTS_PER_PUBLISH", 200)
+CLINIC_REMINDER_SECONDS = env_int("CLINIC_REMINDER_SECONDS", 15 * 60)
+CELERY_BEAT_SCHEDULE["clinic-reminders"] = {"task": "clinics.tasks.booking_reminders_send",
+                                            "schedule": float(CLINIC_REMINDER_SECONDS)}

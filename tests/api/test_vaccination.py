@@ -105,10 +105,10 @@ def test_appointments_list_what_is_booked_for_the_family_only(client, world, lot
     assert client.get("/api/v1/appointments", **bearer(people["minh"]["account"])).json() == []
     client.force_login(people["lan"]["account"])
     assert "Lịch hẹn" in client.get(reverse("citizens:book")).content.decode()
-    page = client.get(reverse("vaccination:appointment_list")).content.decode()
+    page = client.get(reverse("clinics:appointment_list")).content.decode()
     assert "Nguyễn Thị Lan" in page and reverse("vaccination:appointment_cancel", args=[appointment.pk]) in page
     client.force_login(people["minh"]["account"])
-    page = client.get(reverse("vaccination:appointment_list")).content.decode()
+    page = client.get(reverse("clinics:appointment_list")).content.decode()
     assert "Nguyễn Thị Lan" not in page and "Không có lịch hẹn nào." in page
 
 

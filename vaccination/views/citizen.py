@@ -11,7 +11,7 @@ from citizens.views.common import citizen_required, form_error
 
 from ..course import person_course
 from ..forms import CancelConfirmForm, DeclaredDoseFormSet, RegistrationForm
-from ..selectors import appointment_to_cancel, appointments_upcoming, person_vaccination_book, registration_to_cancel
+from ..selectors import appointment_to_cancel, person_vaccination_book, registration_to_cancel
 from ..services.registrations import registration_cancel, registration_submit
 from ..services.sessions import appointment_cancel
 
@@ -91,8 +91,3 @@ def appointment_cancel_view(request, pk: int):
                    cancel=lambda: appointment_cancel(actor=request.user, appointment_id=appointment.pk),
                    done=_("The appointment is cancelled; the district will offer a new one."))
 
-
-@citizen_required
-def appointment_list_view(request):
-    return render(request, "vaccination/appointment_list.html", {
-        "appointments": appointments_upcoming(user=request.user)})
