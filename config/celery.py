@@ -29,6 +29,9 @@ TASK_QUEUES = {
     "clinics.tasks.booking_reminders_send": "default",
     "registry.tasks.throttle_counters_purge": "default",
     "registry.tasks.partitions_ensure_ahead": "default",
+    # An exposure writes its notifications here; their SMS go to the sms queue as tasks of their own.
+    "places.tasks.exposure_notify": "default",
+    "places.tasks.visits_purge": "default",
 }
 
 app = Celery("vaccination")

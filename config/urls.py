@@ -29,6 +29,8 @@ urlpatterns = [
     path("vaccination/", include("vaccination.urls")),
     path("clinics/", include("clinics.urls")),
     path("console/clinics/", include("clinics.console_urls")),
+    path("places/", include("places.urls")),
+    path("console/places/", include("places.console_urls")),
     path("", include("certificates.urls")),
     path("open-data/", include("opendata.urls")),
     path("api/v1/", include(("api.urls", "api"))),

@@ -18,6 +18,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "vaccination.view_session",
         "vaccination.view_reaction",
         "certificates.revoke_certificate",
+        "places.view_venue",
     ],
     Role.PROVINCE: [
         "registry.use_console",
@@ -37,6 +38,8 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "vaccination.view_helprequest",
         "vaccination.change_helprequest",
         "clinics.add_consultation",
+        "places.view_venue",
+        "places.add_exposure",
     ],
     Role.DISTRICT: [
         "registry.use_console",
@@ -56,6 +59,8 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "vaccination.view_helprequest",
         "vaccination.change_helprequest",
         "clinics.add_consultation",
+        "places.view_venue",
+        "places.add_exposure",
     ],
     Role.SITE: [
         "registry.use_console",

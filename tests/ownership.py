@@ -11,6 +11,7 @@ from django.urls import URLResolver, get_resolver
 from django.utils import timezone
 
 from citizens.models import HealthDeclaration
+from places.services import venue_register
 from citizens.services.people import declaration_submit, family_member_add
 from registry.models import OrganisationMember, PriorityGroup, StaffAssignment, Vaccine
 from registry.services import organisation_confirm
@@ -114,6 +115,7 @@ def foreign_world(*, world, people, lot, key: str, django_user_model, after_comm
                                           organisation_id=organisation.pk)
         fw["dose_batch"] = import_upload(actor=fw["site"], kind=ImportBatch.Kind.DOSES, file_name="mui.csv",
                                          content=csv_bytes(dose_rows.headers(), [dose_rows.EXAMPLE]))
+    fw["venue"] = venue_register(actor=account, kind="market", name=f"Chợ {key}", ward=ward, street="1 Chợ")
     return fw
 
 
@@ -137,6 +139,7 @@ def snapshot() -> dict:
     """Everything a request could change, to show that none did."""
     from certificates.models import Certificate
     from citizens.models import Notification, Person
+    from places.models import Exposure, Visit as PlaceVisit
     from registry.models import Organisation
     from vaccination.models import Dose, HelpRequest, Reaction, Registration, Session, StockMovement, Visit
 
@@ -152,6 +155,7 @@ def snapshot() -> dict:
         "doses": rows(Dose, "confirmed_at", "voided"), "certificates": rows(Certificate, "status"),
         "declarations": HealthDeclaration.objects.count(), "movements": StockMovement.objects.count(),
         "notifications": Notification.objects.count(),
+        "exposures": Exposure.objects.count(), "place_visits": PlaceVisit.objects.count(),
     }
 
 

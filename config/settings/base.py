@@ -404,6 +404,17 @@ PARTITION_MONTHS_AHEAD = env_int("PARTITION_MONTHS_AHEAD", 3)
 CELERY_BEAT_SCHEDULE["partitions-ensure"] = {"task": "registry.tasks.partitions_ensure_ahead",
                                              "schedule": 24 * 60 * 60.0}
 
+# Places visited (issue 17 service 1, places/): venues' QR posters, visits and exposures. Visits are personal data,
+# kept PLACES_VISIT_RETENTION_DAYS and then deleted by beat (hourly); an account records at most
+# PLACES_VISITS_PER_ACCOUNT check-ins (each for one or more people) per PLACES_VISIT_WINDOW_SECONDS, and registers
+# at most PLACES_VENUES_PER_ACCOUNT venues.
+INSTALLED_APPS += ["places"]
+PLACES_VISIT_RETENTION_DAYS = env_int("PLACES_VISIT_RETENTION_DAYS", 21)
+PLACES_VISITS_PER_ACCOUNT = env_int("PLACES_VISITS_PER_ACCOUNT", 30)
+PLACES_VISIT_WINDOW_SECONDS = env_int("PLACES_VISIT_WINDOW_SECONDS", 60 * 60)
+PLACES_VENUES_PER_ACCOUNT = env_int("PLACES_VENUES_PER_ACCOUNT", 20)
+CELERY_BEAT_SCHEDULE["places-visits-purge"] = {"task": "places.tasks.visits_purge", "schedule": 60 * 60.0}
+
 # Medical appointments, consultations and one list of appointments (issue 17 services 2–4, clinics/). An account
 # makes at most CLINIC_BOOKINGS_PER_ACCOUNT_PER_DAY bookings a day (Viet Nam's day; cancelled ones count, so booking
 # and cancelling cannot hold slots in turn); a citizen books up to CLINIC_BOOKING_DAYS_AHEAD days ahead and a
