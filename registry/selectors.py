@@ -26,9 +26,22 @@ class Jurisdiction:
     def is_staff(self) -> bool:
         return self.role is not None
 
+    # Callers ask these, never compare `role` with a string.
     @property
     def is_national(self) -> bool:
         return self.role == Role.NATIONAL
+
+    @property
+    def is_province(self) -> bool:
+        return self.role == Role.PROVINCE
+
+    @property
+    def is_district(self) -> bool:
+        return self.role == Role.DISTRICT
+
+    @property
+    def is_site(self) -> bool:
+        return self.role == Role.SITE
 
 
 NOBODY = Jurisdiction()
@@ -87,7 +100,7 @@ def scope(qs: QuerySet, *, user, unit: str | tuple[str, ...] | None = None, faci
         return qs.none()
     if j.is_national:
         return qs
-    if j.role == Role.SITE:
+    if j.is_site:
         if facility is None:
             return qs.none()
         return qs.filter(**{_join(facility, "id") if facility != "pk" else "pk": j.facility_id})
@@ -96,7 +109,7 @@ def scope(qs: QuerySet, *, user, unit: str | tuple[str, ...] | None = None, faci
     paths = unit_paths + ([facility_path] if facility_path else [])
     if not paths:
         paths = ["unit"]
-    field, code = ("district_code", j.district_code) if j.role == Role.DISTRICT else ("province_code", j.province_code)
+    field, code = ("district_code", j.district_code) if j.is_district else ("province_code", j.province_code)
     condition = Q()
     for path in paths:
         condition |= Q(**{_join(path, field): code})
@@ -111,11 +124,34 @@ def covers(user, *, province_code: int, district_code: int | None, facility_id: 
         return False
     if j.is_national:
         return True
-    if j.role == Role.SITE:
+    if j.is_site:
         return facility_id is not None and facility_id == j.facility_id
-    if j.role == Role.DISTRICT:
+    if j.is_district:
         return district_code == j.district_code
     return province_code == j.province_code
+
+
+def facility_of(j: Jurisdiction) -> Facility | None:
+    """The facility a staff member works from (its stock, the requests it answers): the site itself, the district's
+    health centre, the province's health department or the national store; None for anyone else."""
+    if j.is_site:
+        return Facility.objects.get(pk=j.facility_id)
+    if j.is_district:
+        return authority_for(district_code=j.district_code)
+    if j.is_province:
+        return authority_for(province_code=j.province_code)
+    if j.is_national:
+        return Facility.objects.filter(kind=Facility.Kind.NATIONAL_STORE).first()
+    return None
+
+
+def authority_for(*, province_code: int | None = None, district_code: int | None = None) -> Facility | None:
+    """The health authority of a district (its health centre) or, given only a province, its health department."""
+    if district_code is not None:
+        return Facility.objects.filter(kind=Facility.Kind.DISTRICT_CENTRE, unit__code=district_code,
+                                       unit__level=AdministrativeUnit.Level.DISTRICT).first()
+    return Facility.objects.filter(kind=Facility.Kind.PROVINCE_DEPARTMENT, unit__code=province_code,
+                                   unit__level=AdministrativeUnit.Level.PROVINCE).first()
 
 
 def unit_list(*, user) -> QuerySet[AdministrativeUnit]:

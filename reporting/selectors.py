@@ -65,12 +65,12 @@ class Area:
 def area_for(user, *, province: str | None = None, district: str | None = None) -> Area:
     """The area a staff member asks for; outside their jurisdiction it does not exist (404)."""
     j = jurisdiction_of(user)
-    if not j.is_staff or j.role == "site":
+    if not j.is_staff or j.is_site:
         raise Http404
     area = Area("national")
-    if j.role in ("province", "district"):
+    if j.is_province or j.is_district:
         area = Area("province", province=AdministrativeUnit.objects.get(level=Level.PROVINCE, code=j.province_code))
-    if j.role == "district":
+    if j.is_district:
         area = Area("district", province=area.province,
                     district=AdministrativeUnit.objects.get(level=Level.DISTRICT, code=j.district_code))
     if province and province.isdigit() and area.level == "national":

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from citizens.models import Person
 from citizens.selectors import people_for
 from registry.models import AdministrativeUnit, AuditEvent, StaffAssignment
-from registry.selectors import jurisdiction_of, scope
+from registry.selectors import facility_of, jurisdiction_of, scope
 
 from .course import course_of, level_of, next_dose
 from .models import (
@@ -29,7 +29,7 @@ def registration_list(*, user) -> QuerySet[Registration]:
     # The row carries its ward's codes, so an area is one indexed equality on this table, not a join. Only the
     # province allocates, within itself; a district also sees the people allocated to it from another district.
     j = jurisdiction_of(user)
-    if j.role == StaffAssignment.Role.DISTRICT:
+    if j.is_district:
         district = AdministrativeUnit.objects.filter(level=AdministrativeUnit.Level.DISTRICT, code=j.district_code)
         return qs.filter(Q(district_code=j.district_code) | Q(allocated_district=Subquery(district.values("pk")[:1])))
     return scope(qs, user=user, unit="")
@@ -194,20 +194,7 @@ def appointment_to_cancel(*, user, appointment_id: int) -> Appointment | None:
 
 def staff_facility(user):
     """The facility a staff member works from (its stock), or None for national staff without one."""
-    from registry.models import Facility
-
-    j = jurisdiction_of(user)
-    if j.role == "site":
-        return Facility.objects.get(pk=j.facility_id)
-    if j.role == "district":
-        return Facility.objects.filter(kind=Facility.Kind.DISTRICT_CENTRE, unit__code=j.district_code,
-                                       unit__level="district").first()
-    if j.role == "province":
-        return Facility.objects.filter(kind=Facility.Kind.PROVINCE_DEPARTMENT, unit__code=j.province_code,
-                                       unit__level="province").first()
-    if j.role == "national":
-        return Facility.objects.filter(kind=Facility.Kind.NATIONAL_STORE).first()
-    return None
+    return facility_of(jurisdiction_of(user))
 
 
 # The audit actions by which site staff find a person: a scanned health or declaration code (citizens'
@@ -219,7 +206,7 @@ def people_for_check_in(*, user, on: datetime.date | None = None) -> QuerySet[Pe
     """The people a site's staff member may check in on `on`: booked at the site that day, or found that day
     by the site's staff. A person's sequential id alone opens nothing."""
     j = jurisdiction_of(user)
-    if j.role != StaffAssignment.Role.SITE:
+    if not j.is_site:
         return Person.objects.none()
     on = on or timezone.localdate()
     day_start = timezone.make_aware(datetime.datetime.combine(on, datetime.time.min))

@@ -186,3 +186,32 @@ def test_every_console_url_is_in_the_matrix():
 
     names = {name for name, _namespaces, route, _params in url_patterns() if route.startswith("console/")}
     assert names == set(COVERED_URL_NAMES)
+
+
+ROLE_QUESTIONS = {  # who answers yes to which of the role helpers
+    "national": "is_national", "province_ha_noi": "is_province", "district_ba_dinh": "is_district",
+    "site_staff_phuc_xa": "is_site",
+}
+
+
+@pytest.mark.parametrize("role", list(ROLE_QUESTIONS))
+def test_each_role_answers_yes_to_its_own_question_only(world, role):
+    from registry.selectors import jurisdiction_of
+
+    j = jurisdiction_of(world[role])
+    assert {q for q in ROLE_QUESTIONS.values() if getattr(j, q)} == {ROLE_QUESTIONS[role]}
+
+
+def test_the_facility_each_role_works_from(world):
+    from registry.models import AdministrativeUnit, Facility
+    from registry.selectors import NOBODY, facility_of, jurisdiction_of
+    from registry.services import facility_create
+
+    hanoi = AdministrativeUnit.objects.get(level="province", code=1)
+    department = facility_create(actor=None, kind=Facility.Kind.PROVINCE_DEPARTMENT, code="so-y-te-1",
+                                 name="Sở Y tế Hà Nội", unit=hanoi)
+    assert facility_of(jurisdiction_of(world["site_staff_phuc_xa"])) == world["site_phuc_xa"]
+    assert facility_of(jurisdiction_of(world["district_ba_dinh"])) == world["centre_ba_dinh"]
+    assert facility_of(jurisdiction_of(world["province_ha_noi"])) == department
+    assert facility_of(jurisdiction_of(world["province_hue"])) is None  # Huế has no department in this world
+    assert facility_of(NOBODY) is None

@@ -37,7 +37,7 @@ def organisations_of(user):
 def batches_of(user):
     """The imports a user may see: their organisations' staff lists, or their site's dose files."""
     j = jurisdiction_of(user)
-    if j.role == "site":
+    if j.is_site:
         return ImportBatch.objects.filter(kind=ImportBatch.Kind.DOSES, site_id=j.facility_id)
     return ImportBatch.objects.filter(kind=ImportBatch.Kind.STAFF, organisation__in=organisations_of(user))
 
@@ -54,7 +54,7 @@ def import_upload(*, actor, kind: str, file_name: str, content: bytes, organisat
         batch = ImportBatch(kind=kind, organisation=organisation)
     else:
         j = jurisdiction_of(actor)
-        if j.role != "site" or not actor.has_perm("vaccination.record_dose"):
+        if not j.is_site or not actor.has_perm("vaccination.record_dose"):
             raise PermissionDenied(_("Only the staff of a vaccination site can import doses."))
         batch = ImportBatch(kind=kind, site_id=j.facility_id)
     batch.uploaded_by, batch.file_name, batch.content = actor, file_name[:200], content

@@ -34,7 +34,7 @@ Step = Visit.Step
 
 def _own_site(actor) -> Facility:
     j = jurisdiction_of(actor)
-    if j.role != "site" or not actor.has_perm("vaccination.record_dose"):
+    if not j.is_site or not actor.has_perm("vaccination.record_dose"):
         raise PermissionDenied(_("Only the staff of a vaccination site can do this."))
     return Facility.objects.get(pk=j.facility_id)
 
