@@ -16,6 +16,7 @@ from citizens.services.people import declaration_submit, family_member_add
 from registry.models import OrganisationMember, PriorityGroup, StaffAssignment, Vaccine
 from registry.services import organisation_confirm
 from tests import factories as f
+from tests.clinics.world import clinic_records
 from tests.conftest import PHUC_TAN, VY_DA
 from tests.vaccination.conftest import department, register
 from vaccination.imports import doses as dose_rows
@@ -115,6 +116,7 @@ def foreign_world(*, world, people, lot, key: str, django_user_model, after_comm
                                           organisation_id=organisation.pk)
         fw["dose_batch"] = import_upload(actor=fw["site"], kind=ImportBatch.Kind.DOSES, file_name="mui.csv",
                                          content=csv_bytes(dose_rows.headers(), [dose_rows.EXAMPLE]))
+    fw.update(clinic_records(fw))
     fw["venue"] = venue_register(actor=account, kind="market", name=f"Chợ {key}", ward=ward, street="1 Chợ")
     return fw
 
@@ -139,6 +141,7 @@ def snapshot() -> dict:
     """Everything a request could change, to show that none did."""
     from certificates.models import Certificate
     from citizens.models import Notification, Person
+    from clinics.models import Booking, Consultation, Slot
     from places.models import Exposure, Visit as PlaceVisit
     from registry.models import Organisation
     from vaccination.models import Dose, HelpRequest, Reaction, Registration, Session, StockMovement, Visit
@@ -155,6 +158,8 @@ def snapshot() -> dict:
         "doses": rows(Dose, "confirmed_at", "voided"), "certificates": rows(Certificate, "status"),
         "declarations": HealthDeclaration.objects.count(), "movements": StockMovement.objects.count(),
         "notifications": Notification.objects.count(),
+        "clinic_bookings": rows(Booking, "status", "slot_id"), "clinic_slots": rows(Slot, "booked"),
+        "consultations": Consultation.objects.count(),
         "exposures": Exposure.objects.count(), "place_visits": PlaceVisit.objects.count(),
     }
 

@@ -119,6 +119,14 @@ TABLE = {
     "vaccination_console:reaction_detail": Entry("site", _pk("reaction"),
                                                  lambda fw: {"status": "acknowledged", "note": "Đã gọi điện"}),
     "vaccination_console:help_detail": Entry("site", _pk("help"), lambda fw: {"form": "answer", "answer": "Đã sửa"}),
+    "clinics:book": Public("a facility's open consultation slots are offered to every citizen",
+                           lambda fw: {"slot_id": fw["clinic_slot"].pk}),
+    "clinics:booking_move": Entry("citizen", _pk("clinic_booking"), lambda fw: {"slot": fw["clinic_slot_other"].pk}),
+    "clinics:booking_cancel": Entry("citizen", _pk("clinic_booking"), lambda fw: {"confirm": "yes"}),
+    "clinics_console:booking_attended": Entry("site", _pk("clinic_booking_mark"), control="post"),
+    "clinics_console:booking_no_show": Entry("site", _pk("clinic_booking_mark"), control="post"),
+    "clinics_console:consultation_new": Entry("site", _person("person"),
+                                              lambda fw: {"reason": "Ho", "advice": "Uống nhiều nước"}),
     "reporting:report": Public("a file format; the area is the reader's own jurisdiction",
                                lambda fw: {"fmt": "csv"}),
     "places:checkin": Public("a venue's code is printed on its poster for anyone to scan; it names no one's record",
@@ -156,6 +164,10 @@ TABLE = {
                                        control="post", api=True),
     "api:appointment_withdraw": Entry("citizen", lambda fw: {"appointment_id": fw["appointment_cancel"].pk},
                                       control="post", api=True),
+    "api:booking_reschedule": Entry("citizen", lambda fw: {"booking_id": fw["clinic_booking"].pk},
+                                    lambda fw: {"slot_id": fw["clinic_slot_other"].pk}, "post", api=True),
+    "api:booking_withdraw": Entry("citizen", lambda fw: {"booking_id": fw["clinic_booking"].pk}, control="post",
+                                  api=True),
 }
 
 # Ids in query strings: the page must answer a foreign id as it answers a missing one, and not show the record.

@@ -15,7 +15,8 @@ from vaccination.models import Registration
 from vaccination.reasons import SYSTEM_REASONS
 from vaccination.services.registrations import registration_cancel
 
-SOURCES = [path for app in ("registry", "citizens", "vaccination", "certificates", "reporting", "opendata", "places")
+SOURCES = [path for app in ("registry", "citizens", "vaccination", "certificates", "reporting", "opendata", "places",
+                            "clinics")
            for path in (Path(settings.BASE_DIR) / app).rglob("*.py") if "migrations" not in path.parts]
 
 
