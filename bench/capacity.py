@@ -21,9 +21,9 @@ from _django import bench_site, scratch_database
 
 TICKS = os.sysconf("SC_CLK_TCK")
 GROWING = ["citizens_user", "citizens_person", "vaccination_registration", "vaccination_registrationevent",
-           "vaccination_visit", "vaccination_dose", "vaccination_stockmovement", "certificates_certificate",
-           "certificates_logleaf", "certificates_lognode", "citizens_smsmessage", "citizens_notification",
-           "registry_auditevent", "reporting_dosedaily", "reporting_registrationcount"]
+           "vaccination_visit", "vaccination_dose", "vaccination_doseclaim", "vaccination_stockmovement",
+           "certificates_certificate", "certificates_logleaf", "certificates_lognode", "citizens_smsmessage",
+           "citizens_notification", "registry_auditevent", "reporting_dosedaily", "reporting_registrationcount"]
 
 
 def _backend_cpu(pid: int) -> float:

@@ -17,7 +17,10 @@ class Certificate(models.Model):
 
     person = models.ForeignKey(Person, verbose_name=_("person"), on_delete=models.PROTECT,
                                related_name="certificates")
-    dose = models.ForeignKey(Dose, verbose_name=_("latest dose"), on_delete=models.PROTECT,
+    # No database foreign key: PostgreSQL cannot reference the dose table, partitioned by month, without its
+    # partition key. certificates_issue reads the dose it names in the same transaction, and Django still refuses
+    # to delete a dose that a certificate names (PROTECT).
+    dose = models.ForeignKey(Dose, verbose_name=_("latest dose"), on_delete=models.PROTECT, db_constraint=False,
                              related_name="certificates")
     uvci = models.CharField(_("unique certificate identifier"), max_length=80, unique=True)
     payload = models.JSONField(_("payload"))

@@ -23,6 +23,7 @@ PARTITIONED = (
     ("citizens_smsmessage", "created_at"),
     ("vaccination_stockmovement", "at"),
     ("vaccination_registrationevent", "at"),
+    ("vaccination_dose", "given_at"),  # its cross-month uniqueness lives in vaccination_doseclaim
 )
 
 
@@ -84,6 +85,20 @@ def _month_add(cursor, table: str, column: str, month: datetime.date) -> bool:
 def _lock(cursor, table: str) -> None:
     """Two runs at once (beat and a deploy) take turns per table instead of racing on CREATE TABLE."""
     cursor.execute("SELECT pg_advisory_xact_lock(%s)", [zlib.crc32(f"partitions:{table}".encode())])
+
+
+def foreign_keys_drop(schema_editor, *, table: str, to: str) -> None:
+    """Drop the database foreign keys of `table` into `to` before `to` is partitioned (a migration step beside a
+    state-only AlterField(db_constraint=False)). PostgreSQL only: SQLite keeps plain tables, where they do no harm."""
+    connection = schema_editor.connection
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT conname FROM pg_constraint WHERE contype = 'f' AND conrelid = %s::regclass "
+                       "AND confrelid = %s::regclass", [table, to])
+        for (name,) in cursor.fetchall():
+            cursor.execute(f"ALTER TABLE {schema_editor.quote_name(table)} DROP CONSTRAINT "
+                           f"{schema_editor.quote_name(name)}")
 
 
 def table_partition(schema_editor, *, table: str, column: str, months_ahead: int = 3) -> None:

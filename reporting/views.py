@@ -13,7 +13,8 @@ from registry.console import console_view
 from registry.models import AdministrativeUnit, Facility
 from registry.replica import replica_reads
 from vaccination.imports.sheets import csv_bytes, safe_cell, xlsx_bytes
-from vaccination.models import Dose, Registration
+from vaccination.models import Registration
+from vaccination.selectors import doses_given_between
 
 from . import selectors, tables, tilemap
 
@@ -106,7 +107,7 @@ def doses_csv_view(request):
     """Every dose of the area in the period, for its own analysis: no names, no ID numbers."""
     area = _area(request)
     start, end = _period(request)
-    doses = Dose.objects.filter(voided=False, given_at__date__gte=start, given_at__date__lte=end)
+    doses = doses_given_between(start=start, end=end)
     if area.district:
         doses = doses.filter(site__unit__district_code=area.district.code)
     elif area.province:

@@ -18,7 +18,8 @@ from registry.selectors import facility_of, jurisdiction_of, scope
 
 from .course import course_of, level_of, next_dose
 from .models import (
-    Appointment, DeclaredDose, HelpRequest, Lot, Reaction, Registration, Session, StockBalance, StockMovement, Visit,
+    Appointment, DeclaredDose, Dose, HelpRequest, Lot, Reaction, Registration, Session, StockBalance, StockMovement,
+    Visit,
 )
 
 
@@ -128,6 +129,16 @@ def balance_list(*, user) -> QuerySet[StockBalance]:
 def movement_list(*, user) -> QuerySet[StockMovement]:
     qs = StockMovement.objects.select_related("facility", "lot__vaccine", "counterpart", "actor")
     return scope(qs, user=user, facility="facility")
+
+
+def doses_given_between(*, start: datetime.date, end: datetime.date) -> QuerySet[Dose]:
+    """Valid doses given from `start` to `end`, local days both included (unscoped: the caller narrows it to an
+    area). A range of `given_at` itself, not of its date, so that PostgreSQL reads only those months' partitions
+    of the dose table, through its index."""
+    zone = timezone.get_current_timezone()
+    since = datetime.datetime.combine(start, datetime.time(), zone)
+    until = datetime.datetime.combine(end + datetime.timedelta(days=1), datetime.time(), zone)
+    return Dose.objects.filter(voided=False, given_at__gte=since, given_at__lt=until)
 
 
 def expiry_warning_date() -> datetime.date:

@@ -79,7 +79,8 @@ class Dose(models.Model):
     given_at = models.DateTimeField(_("given at"), db_index=True)
     given_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     override_reason = models.CharField(_("reason for the override"), max_length=300, blank=True)
-    idempotency_key = models.CharField(max_length=80, unique=True)
+    # Unique through DoseClaim (a partitioned table cannot hold a unique index without its partition key).
+    idempotency_key = models.CharField(max_length=80)
     source = models.CharField(_("source"), max_length=12, choices=Source.choices, default=Source.LIVE)
     voided = models.BooleanField(_("voided"), default=False)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -92,15 +93,39 @@ class Dose(models.Model):
         verbose_name = _("dose")
         verbose_name_plural = _("doses")
         ordering = ["person", "dose_number"]
-        constraints = [
-            models.UniqueConstraint(fields=["person", "dose_number"], condition=Q(voided=False),
-                                    name="one_dose_per_number"),
-        ]
+        # One dose per (person, dose number) and per request key are DoseClaim's constraints, over every month.
         permissions = [("record_dose", "Can record doses at a site"),
                        ("correct_dose", "Can correct dose records and personal details")]
 
     def __str__(self) -> str:
         return f"{self.person} · {self.vaccine} #{self.dose_number}"
+
+
+class DoseClaim(models.Model):
+    """The rules that span every dose ever recorded: one dose per request key, one valid dose per (person, dose
+    number). On PostgreSQL the dose table is partitioned by month of `given_at`, and a unique index there would
+    have to include it, i.e. hold per month only; this plain table holds them for all months. It is written in the
+    same transaction as the dose (vaccination/services/dose_recording.py) and follows its corrections and voids
+    (services/reactions.py), so it always mirrors the dose's person, number and voided flag."""
+
+    # No database foreign key: PostgreSQL cannot reference a partitioned table without its partition key. The
+    # services write both rows together; deleting a dose through Django deletes its claim.
+    dose = models.OneToOneField(Dose, primary_key=True, on_delete=models.CASCADE, db_constraint=False,
+                                related_name="claim")
+    # The dose row carries the foreign key to the person; this copy only serves the constraint (and its index).
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, db_constraint=False, db_index=False,
+                               related_name="+")
+    dose_number = models.PositiveSmallIntegerField()
+    idempotency_key = models.CharField(max_length=80)
+    voided = models.BooleanField(default=False)
+
+    class Meta:
+        constraints = [
+            # A constraint rather than unique=True: no second (LIKE) index to keep up on every dose.
+            models.UniqueConstraint(fields=["idempotency_key"], name="one_dose_per_request_key"),
+            models.UniqueConstraint(fields=["person", "dose_number"], condition=Q(voided=False),
+                                    name="one_dose_per_number"),
+        ]
 
 
 class Reaction(models.Model):
@@ -129,7 +154,10 @@ class Reaction(models.Model):
         CHEST_PAIN = "chest_pain", _("Chest pain or palpitations")
         FAINTING = "fainting", _("Fainting or dizziness")
 
-    dose = models.ForeignKey(Dose, verbose_name=_("dose"), on_delete=models.PROTECT, related_name="reactions")
+    # No database foreign key: the dose table is partitioned (see DoseClaim); Django still refuses to delete a
+    # dose with reactions (PROTECT), and reactions are only recorded for a dose read in the same transaction.
+    dose = models.ForeignKey(Dose, verbose_name=_("dose"), on_delete=models.PROTECT, db_constraint=False,
+                             related_name="reactions")
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="reactions")
     site = models.ForeignKey(Facility, on_delete=models.PROTECT, related_name="reactions")
     reported_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")

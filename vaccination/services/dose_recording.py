@@ -34,13 +34,13 @@ Status = Registration.Status
 _CARRIES_THE_DOSE = [*Registration.OPEN, Status.VACCINATED]
 
 _FACTS = """
-    SELECT k.id, k.person_id,
+    SELECT k.dose_id, k.person_id,
            l.id, l.lot_number, l.expiry_date, v.id, v.name, v.doses_in_series, v.min_interval_days,
            f.id, u.province_code, u.district_code,
            r.id, r.status, w.parent_id,
            h.given_at, h.given_on, h.dose_number, hv.id, hv.name, hv.doses_in_series, hv.min_interval_days
     FROM (SELECT 1 AS one) AS x
-    LEFT JOIN vaccination_dose k ON k.idempotency_key = %(key)s
+    LEFT JOIN vaccination_doseclaim k ON k.idempotency_key = %(key)s
     LEFT JOIN vaccination_lot l ON l.id = %(lot)s
     LEFT JOIN registry_vaccine v ON v.id = l.vaccine_id
     LEFT JOIN registry_facility f ON f.id = %(site)s AND f.kind = 'site'
@@ -61,12 +61,23 @@ _FACTS = """
     LEFT JOIN registry_vaccine hv ON hv.id = h.vaccine_id
 """.format(statuses=", ".join(f"'{status}'" for status in _CARRIES_THE_DOSE))
 
-_INSERT_DOSE = """
-    INSERT INTO vaccination_dose (person_id, registration_id, visit_id, site_id, vaccine_id, lot_id, dose_number,
-        given_at, given_by_id, override_reason, idempotency_key, source, voided, created_at, confirmed_at,
-        confirmed_by_id)
-    VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)
-    ON CONFLICT (idempotency_key) DO NOTHING RETURNING id"""
+_DOSE_COLUMNS = """person_id, registration_id, visit_id, site_id, vaccine_id, lot_id, dose_number, given_at,
+    given_by_id, override_reason, idempotency_key, source, voided, created_at, confirmed_at, confirmed_by_id"""
+_DOSE_VALUES = ", ".join(["%s"] * 16)
+# The dose table is partitioned by month (PostgreSQL), so its rules over all months are the claim's unique keys
+# (DoseClaim). On PostgreSQL the claim comes first in the same statement, with the dose's id drawn from the dose
+# table's sequence (the name registry/partitions.py keeps): a key claimed meanwhile writes no dose row at all.
+_INSERT_DOSE = f"""
+    WITH claim AS (
+        INSERT INTO vaccination_doseclaim (dose_id, person_id, dose_number, idempotency_key, voided)
+        VALUES (nextval('vaccination_dose_id_seq'), %s, %s, %s, false)
+        ON CONFLICT (idempotency_key) DO NOTHING RETURNING dose_id)
+    INSERT INTO vaccination_dose (id, {_DOSE_COLUMNS}) SELECT dose_id, {_DOSE_VALUES} FROM claim RETURNING id"""
+# SQLite (no writes inside WITH): the dose, then its claim; a refused claim rolls the dose back with the transaction.
+_INSERT_DOSE_ALONE = f"INSERT INTO vaccination_dose ({_DOSE_COLUMNS}) VALUES ({_DOSE_VALUES}) RETURNING id"
+_INSERT_CLAIM = """
+    INSERT INTO vaccination_doseclaim (dose_id, person_id, dose_number, idempotency_key, voided)
+    VALUES (%s, %s, %s, %s, false) ON CONFLICT (idempotency_key) DO NOTHING RETURNING dose_id"""
 _TAKE_FROM_STOCK = """
     UPDATE vaccination_stockbalance SET quantity = quantity - 1, updated_at = %s
     WHERE facility_id = %s AND lot_id = %s AND quantity >= 1 RETURNING quantity"""
@@ -211,6 +222,19 @@ def _take_from_stock(cursor, *, actor, site_id: int, lot_id: int, at: datetime.d
             "available": held[0] if held else 0}})
 
 
+def _dose_insert(cursor, values: list, *, claim: list) -> int | None:
+    """Write the dose and its claim (person, dose number, request key); the dose's id, or None when the key was
+    claimed meanwhile (the caller then raises, and the transaction keeps nothing)."""
+    if connection.vendor == "postgresql":
+        cursor.execute(_INSERT_DOSE, [*claim, *values])
+        inserted = cursor.fetchone()
+        return inserted[0] if inserted else None
+    cursor.execute(_INSERT_DOSE_ALONE, values)
+    dose_id = cursor.fetchone()[0]
+    cursor.execute(_INSERT_CLAIM, [dose_id, *claim])
+    return dose_id if cursor.fetchone() else None
+
+
 @transaction.atomic
 def dose_record(*, actor, person_id: int, site_id: int, lot_id: int, idempotency_key: str,
                 given_at: datetime.datetime | None = None, dose_number: int | None = None, visit_id: int | None = None,
@@ -261,17 +285,20 @@ def dose_record(*, actor, person_id: int, site_id: int, lot_id: int, idempotency
                   "idempotency_key": idempotency_key, "source": source, "voided": False, "created_at": now,
                   "confirmed_at": now if confirm else None, "confirmed_by_id": actor.pk if confirm else None}
         try:
-            cursor.execute(_INSERT_DOSE, [adapt(v) if isinstance(v, datetime.datetime) else v
-                                          for v in fields.values()])
-        except IntegrityError:
+            inserted = _dose_insert(cursor, [adapt(v) if isinstance(v, datetime.datetime) else v
+                                             for v in fields.values()],
+                                    claim=[person_id, number, idempotency_key])
+        except IntegrityError as error:
+            if "dose_number" in str(error):  # the claim's one valid dose per (person, number), over every month
+                raise ValidationError({"dose_number": _("Dose %(number)s of this person is already recorded.") % {
+                    "number": number}}) from None
             # The person is locked, so only another person's dose, recorded meanwhile, can hold this key.
             raise ValidationError(_("This request key was already used for another person.")) from None
-        inserted = cursor.fetchone()
         if inserted is None:
             # The key was taken meanwhile by a request for another person (the person lock queues the same
             # person's): the check above could not see it, the unique key did.
             raise ValidationError({"idempotency_key": _("This request key was already used for another person.")})
-        dose = instance_loaded(Dose, id=inserted[0], **fields)
+        dose = instance_loaded(Dose, id=inserted, **fields)
         dose.person = instance_loaded(Person, id=person_id, full_name=person[0])
         dose.lot = instance_loaded(Lot, id=lot_id, vaccine_id=vaccine.pk, lot_number=lot_number,
                                    expiry_date=expiry_date)

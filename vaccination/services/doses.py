@@ -120,7 +120,7 @@ def doses_confirm(*, actor, dose_ids: list[int]) -> int:
 def visit_inject(*, actor, visit_id: int, lot_id: int, idempotency_key: str, override_reason: str = "") -> Dose:
     """Step 3 for a screened person: the live path into `dose_record`."""
     visit = _visit(actor, visit_id)
-    already = Dose.objects.filter(idempotency_key=idempotency_key).first()
+    already = Dose.objects.filter(claim__idempotency_key=idempotency_key).first()  # the key's index is the claim's
     if already is not None and already.visit_id == visit.pk:
         return already
     if visit.step != Step.SCREENED:

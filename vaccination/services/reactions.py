@@ -17,7 +17,7 @@ from registry.audit import audit_record
 from registry.models import Facility
 from registry.selectors import facility_list
 
-from ..models import Dose, HelpRequest, Reaction, ReactionNote, StockMovement
+from ..models import Dose, DoseClaim, HelpRequest, Reaction, ReactionNote, StockMovement
 from ..selectors import help_request_list, reaction_list
 from ..signals import dose_changed, dose_corrected, reaction_reported
 from .stock import balances_lock, stock_move
@@ -158,6 +158,9 @@ def dose_correct(*, actor, dose_id: int, reason: str, lot: object | None = None,
         balance = balances_lock([(dose.site_id, dose.lot_id)])[(dose.site_id, dose.lot_id)]
         stock_move(balance=balance, kind=StockMovement.Kind.ADJUSTED, quantity=1, actor=actor, reason=reason)
     dose.save()
+    # The rules over every month follow the dose: a voided dose frees its number for the dose given instead.
+    DoseClaim.objects.filter(pk=dose.pk).update(person_id=dose.person_id, dose_number=dose.dose_number,
+                                                voided=dose.voided)
     dose_changed.send(sender=Dose, dose=dose, before=facts_before)
     after = {field: str(getattr(dose, field)) for field in DOSE_FIELDS + ["voided"]}
     audit_record(actor=actor, action="dose.correct", target=dose,
