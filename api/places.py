@@ -132,7 +132,8 @@ def visit_list(request, page: Query[PageIn]):
 def visit_new(request, payload: VisitIn):
     visits = visit_record(actor=request.user, code=payload.code, person_ids=payload.person_ids)
     by_pk = {v.pk: v for v in visits_for(request.user).filter(pk__in=[v.pk for v in visits])}
-    return 201, [_visit(by_pk.get(v.pk, v)) for v in visits]
+    # Plain JSON (not schema objects), so that an Idempotency-Key can keep the answer for a replay.
+    return 201, [_visit(by_pk.get(v.pk, v)).model_dump(mode="json") for v in visits]
 
 
 @router.get("/exposures", response=ExposurePage, summary="Exposures the account's people were told of, newest first")

@@ -3,6 +3,7 @@ locks what it changes and leaves an audit row (visits excepted: see visit_record
 import datetime
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import Http404
@@ -35,7 +36,7 @@ def venue_register(*, actor, kind: str, name: str, ward: AdministrativeUnit, str
     _citizen(actor)
     if ward.level != AdministrativeUnit.Level.WARD:
         raise ValidationError({"ward": _("Choose the ward or commune.")})
-    type(actor).objects.select_for_update().filter(pk=actor.pk).first()  # parallel registrations take turns
+    get_user_model().objects.select_for_update().filter(pk=actor.pk).first()  # parallel registrations take turns
     if Venue.objects.filter(owner=actor).count() >= settings.PLACES_VENUES_PER_ACCOUNT:
         raise ValidationError(_("You have registered %(count)s places, the most one account may.")
                               % {"count": settings.PLACES_VENUES_PER_ACCOUNT}, code="rate_limited")
