@@ -17,8 +17,6 @@ from vaccination.selectors import appointments_upcoming, help_request_list, help
 
 from .models import Booking, Consultation, Slot
 
-Role = StaffAssignment.Role
-
 
 def day_bounds(day: datetime.date) -> tuple[datetime.datetime, datetime.datetime]:
     """The start of `day` and of the next, in Viet Nam's time."""
@@ -91,7 +89,7 @@ def facility_day(*, user, day: datetime.date | None = None) -> QuerySet[Booking]
 def staff_clinic(user) -> Facility | None:
     """The facility a staff member publishes slots for: their own site; None for anyone else."""
     j = jurisdiction_of(user)
-    if j.role != Role.SITE or not user.has_perm("clinics.add_slot"):
+    if not j.is_site or not user.has_perm("clinics.add_slot"):
         return None
     return clinic_facilities().filter(pk=j.facility_id).first()
 
@@ -105,7 +103,7 @@ def people_for_consultation(*, user) -> QuerySet[Person]:
     booked = bookings_list(user=user).filter(person=OuterRef("pk"))
     asked = help_request_list(user=user).filter(person=OuterRef("pk"))
     condition = Q(Exists(booked)) | Q(Exists(asked))
-    if j.role != Role.SITE:
+    if j.is_district or j.is_province:
         condition |= Q(pk__in=scope(Person.objects.all(), user=user, unit="ward").values("pk"))
     return Person.objects.filter(condition)
 

@@ -14,9 +14,9 @@ from django.utils.translation import gettext as _
 from citizens.selectors import people_for
 from citizens.services.messaging import Notice, notify, notify_many
 from registry.audit import audit_record
-from registry.selectors import jurisdiction_of
+from registry.selectors import facility_of, jurisdiction_of
 from registry.text import ascii_fold
-from vaccination.selectors import help_request_list, staff_facility
+from vaccination.selectors import help_request_list
 
 from .models import Booking, Consultation, Service, Slot
 from .selectors import (
@@ -251,9 +251,9 @@ def consultation_record(*, actor, person_id: int, reason: str, advice: str,
         errors["follow_up_on"] = [_("The follow-up date cannot be in the past.")]
     if errors:
         raise ValidationError(errors)
-    facility = booking.slot.facility if booking else staff_facility(actor)
+    facility = booking.slot.facility if booking else facility_of(j)
     consultation = Consultation.objects.create(
-        person=person, channel=Consultation.Channel.FACILITY if booking or j.facility_id else
+        person=person, channel=Consultation.Channel.FACILITY if booking or j.is_site else
         Consultation.Channel.HOTLINE, facility=facility, booking=booking, help_request=help_request,
         reason=reason[:300], advice=advice, follow_up_on=follow_up_on, recorded_by=actor)
     audit_record(actor=actor, action="consultation.record", target=consultation, changes={"person": person.pk})

@@ -76,8 +76,8 @@ def test_site_staff_advise_only_people_seen_at_their_facility(world, people, lan
     assert consultation_record(actor=staff, person_id=lan.person.pk, reason="Khám", advice="Ổn").channel == "facility"
 
 
-def test_one_list_of_appointments_vaccination_and_medical_with_how_to_cancel(client, world, people, lan, lot,  # noqa: F811
-                                                                              slots):
+def test_one_list_of_appointments_vaccination_and_medical_with_how_to_cancel(
+        client, world, people, lan, lot, slots):  # noqa: F811 - fixtures
     from tests.api.test_vaccination import _book_lan
 
     vaccination = _book_lan(world, lot, people)
