@@ -1,6 +1,7 @@
 import os
 
 from celery import Celery
+from celery.signals import worker_init
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.local")
 
@@ -41,3 +42,10 @@ app.conf.update(
     task_routes={name: {"queue": queue} for name, queue in TASK_QUEUES.items()},
 )
 app.autodiscover_tasks()
+
+
+@worker_init.connect
+def _worker_never_eager(**_kwargs):
+    """A worker hands the tasks its own tasks queue (a retry, a follow-up) to the broker, whatever the settings say:
+    the test settings run tasks in-process for the test run, not inside a worker a test starts."""
+    app.conf.task_always_eager = False

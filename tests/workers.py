@@ -15,8 +15,9 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 @contextmanager
-def celery_worker(tmp_path: Path, *, queues=QUEUES):
-    """Yields (the SMS file the worker writes, the worker's output lines) while a worker consumes `queues`."""
+def celery_worker(tmp_path: Path, *, queues=QUEUES, env: dict[str, str] | None = None):
+    """Yields (the SMS file the worker writes, the worker's output lines) while a worker consumes `queues`;
+    `env` overrides the worker's environment (another SMS backend, shorter back-offs)."""
     import redis
 
     redis.Redis.from_url(settings.REDIS_URL).flushdb()  # no message left over from an earlier run
@@ -28,6 +29,7 @@ def celery_worker(tmp_path: Path, *, queues=QUEUES):
         "REDIS_URL": settings.REDIS_URL,
         "SMS_BACKEND": "file",
         "SMS_FILE_PATH": str(tmp_path / "sms.log"),
+        **(env or {}),
     }
     process = subprocess.Popen(
         [sys.executable, "-m", "celery", "-A", "config", "worker", "--pool=solo", "--without-gossip",

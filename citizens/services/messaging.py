@@ -5,6 +5,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import connection, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from registry.bulk import insert_columns, reserve_ids
@@ -16,7 +17,7 @@ log = logging.getLogger(__name__)
 Status = SmsMessage.Status
 
 
-def _enqueue(message_id: int) -> None:
+def sms_enqueue(message_id: int) -> None:
     """Hand the message to a worker; if the broker is down the periodic sweep sends it later."""
     from ..tasks import sms_send
 
@@ -31,7 +32,7 @@ def sms_queue(*, phone: str, text: str, purpose: str, requested_ip: str | None =
     message = SmsMessage.objects.create(
         phone=phone, text=text, purpose=purpose, requested_ip=requested_ip, next_attempt_at=timezone.now()
     )
-    transaction.on_commit(lambda: _enqueue(message.pk))
+    transaction.on_commit(lambda: sms_enqueue(message.pk))
     return message
 
 
@@ -40,14 +41,16 @@ def _backoff(attempts: int) -> datetime.timedelta:
 
 
 def sms_deliver(*, message_id: int) -> str:
-    """Send one outbox message if it is still pending and due. Safe to call twice: a sent message is never resent.
+    """Send one outbox message if it is still pending and due. Safe to call twice: a sent message is never resent,
+    and one waiting for its back-off is left alone (a task's retry and the periodic sweep may both come for it).
 
     The row stays locked while the gateway is called, so two workers never send the same message.
     """
     with transaction.atomic():
         message = (
             SmsMessage.objects.select_for_update(skip_locked=True)
-            .filter(pk=message_id, status=Status.PENDING)
+            .filter(Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=timezone.now()),
+                    pk=message_id, status=Status.PENDING)
             .first()
         )
         if message is None:
@@ -63,14 +66,24 @@ def sms_deliver(*, message_id: int) -> str:
             else:
                 message.next_attempt_at = timezone.now() + _backoff(message.attempts)
             message.save(update_fields=["attempts", "last_error", "status", "next_attempt_at"])
-            log.warning("SMS %s not sent (attempt %s): %s", message.pk, message.attempts, error)
-            return "retry" if message.status == Status.PENDING else "failed"
+            if message.status == Status.FAILED:
+                log.error("SMS %s failed for good after %s attempts: %s", message.pk, message.attempts, error)
+                return "failed"
+            log.warning("SMS %s not sent (attempt %s), next try at %s: %s", message.pk, message.attempts,
+                        message.next_attempt_at.isoformat(), error)
+            return "retry"
         message.status = Status.SENT
         message.sent_at = timezone.now()
         message.next_attempt_at = None
         message.last_error = ""
         message.save(update_fields=["attempts", "last_error", "status", "sent_at", "next_attempt_at"])
         return "sent"
+
+
+def sms_next_attempt(message_id: int) -> datetime.datetime | None:
+    """When a pending message may be tried again (None once it is sent or has failed for good)."""
+    return SmsMessage.objects.filter(pk=message_id, status=Status.PENDING).values_list(
+        "next_attempt_at", flat=True).first()
 
 
 def sms_due_ids(*, limit: int = 500) -> list[int]:

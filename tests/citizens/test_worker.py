@@ -45,6 +45,24 @@ def test_outbox_is_delivered_by_a_real_worker(worker):
     assert text.count("Ma xac thuc 654321") == 1 and "Ma 111222" in text
 
 
+def test_a_failed_send_is_retried_by_the_worker_itself(tmp_path):
+    """The gateway refuses the first try: Celery's own retry sends it after the back-off, with no beat running."""
+    from tests.citizens.test_outbox import Gateway
+
+    gateway = Gateway()
+    gateway.failures_left = 1
+    env = {"SMS_BACKEND": "http", "SMS_HTTP_URL": gateway.url, "SMS_RETRY_BASE_SECONDS": "1"}
+    try:
+        with celery_worker(tmp_path, env=env) as (_sms_log, lines):
+            with transaction.atomic():
+                message = sms_queue(phone="+84912345678", text="Ma 777888", purpose="signup")
+            sent = _wait_sent(message.pk, lines)
+    finally:
+        gateway.close()
+    assert (sent.attempts, len(gateway.tokens), len(gateway.accepted)) == (2, 2, 1)
+    assert any("citizens.tasks.sms_send" in line and "retry" in line.lower() for line in lines), "".join(lines[-20:])
+
+
 def test_certificate_is_signed_by_a_real_worker(worker, django_user_model):
     """A confirmed dose → after commit → the signing task runs in the worker → a valid certificate."""
     import datetime
