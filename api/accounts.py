@@ -7,7 +7,7 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 from ninja import Router, Schema
 
-from citizens.forms import CodeForm, ForgotPasswordForm, SignInForm, SignUpForm
+from citizens.forms import ForgotPasswordForm, SignInForm, SignUpFinishForm, SignUpForm
 from citizens.models import SmsMessage, User
 from citizens.services.accounts import citizen_authenticate, code_resend, signup_finish, signup_start
 from citizens.services.devices import device_token_issue, device_token_revoke
@@ -21,7 +21,6 @@ router = Router(tags=["accounts"])
 class SignUpIn(Schema):
     full_name: str
     phone: str
-    password: str
 
 
 class CodeSent(Schema):
@@ -36,6 +35,7 @@ class PhoneIn(Schema):
 class SignUpVerifyIn(Schema):
     phone: str
     code: str
+    password: str
     device_name: str
 
 
@@ -87,12 +87,11 @@ def _token(user: User, name: str) -> TokenOut:
     return TokenOut(token=raw, device_id=device.pk, device_name=device.name)
 
 
-@router.post("/signup", auth=None, response={202: CodeSent}, summary="Sign up: sends a code by SMS")
+@router.post("/signup", auth=None, response={202: CodeSent},
+             summary="Sign up, step 1: name and number; sends a code by SMS (the password comes with the code)")
 def signup(request, payload: SignUpIn):
-    data = form_cleaned(SignUpForm, {"full_name": payload.full_name, "phone": payload.phone,
-                               "password1": payload.password, "password2": payload.password})
-    user = signup_start(full_name=data["full_name"], phone=data["phone"], password=data["password1"],
-                        ip=client_ip(request))
+    data = form_cleaned(SignUpForm, {"full_name": payload.full_name, "phone": payload.phone})
+    user = signup_start(full_name=data["full_name"], phone=data["phone"], ip=client_ip(request))
     return 202, CodeSent(phone=user.phone, detail=_("We have sent a code to %(phone)s.") % {"phone": user.phone})
 
 
@@ -103,12 +102,14 @@ def signup_resend(request, payload: PhoneIn):
     return 202, CodeSent(phone=user.phone, detail=_("We have sent a new code."))
 
 
-@router.post("/signup/verify", auth=None, response={201: TokenOut}, summary="Confirm the code; returns a token")
+@router.post("/signup/verify", auth=None, response={201: TokenOut},
+             summary="Sign up, step 2: the code and the new password; returns a token")
 def signup_verify(request, payload: SignUpVerifyIn):
     name = _device_name(payload.device_name)
     user = _pending(payload.phone)
-    code = form_cleaned(CodeForm, {"code": payload.code})["code"]
-    user = signup_finish(user=user, code=code.strip())
+    data = form_cleaned(SignUpFinishForm, {"code": payload.code, "password1": payload.password,
+                                           "password2": payload.password})
+    user = signup_finish(user=user, code=data["code"].strip(), password=data["password1"])
     return 201, _token(user, name)
 
 

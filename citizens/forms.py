@@ -47,11 +47,12 @@ class NewPasswordMixin(forms.Form):
         return cleaned
 
 
-class SignUpForm(NewPasswordMixin):
+class SignUpForm(forms.Form):
+    """Step 1 of sign-up: who and which number. The password comes with the code (SignUpFinishForm)."""
+
     full_name = forms.CharField(label=_("Full name"), max_length=200,
                                 widget=forms.TextInput(attrs={"autocomplete": "name"}))
     phone = PhoneField(label=_("Mobile number"))
-    field_order = ["full_name", "phone", "password1", "password2"]
 
 
 class CodeForm(forms.Form):
@@ -73,6 +74,13 @@ class ForgotPasswordForm(forms.Form):
 
 
 class ResetPasswordForm(NewPasswordMixin):
+    code = CodeForm.base_fields["code"]
+    field_order = ["code", "password1", "password2"]
+
+
+class SignUpFinishForm(NewPasswordMixin):
+    """Step 2 of sign-up: the code sent by SMS and the password the account will sign in with."""
+
     code = CodeForm.base_fields["code"]
     field_order = ["code", "password1", "password2"]
 

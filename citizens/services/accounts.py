@@ -58,13 +58,16 @@ def _code_send(*, user: User, phone: str, purpose: str, ip: str | None) -> SmsDe
     return _code_deliver(user=user, phone=phone, purpose=purpose, ip=ip)
 
 
-def _code_deliver(*, user: User, phone: str, purpose: str, ip: str | None) -> SmsDevice:
+def _code_deliver(*, user: User, phone: str, purpose: str, ip: str | None, new_account: bool = False) -> SmsDevice:
     """A new code on the account's one device for this purpose, and its SMS in the outbox."""
-    device, _created = SmsDevice.objects.select_for_update().get_or_create(
-        user=user, purpose=purpose, defaults={"name": purpose, "phone": phone, "confirmed": True}
-    )
-    device.phone = phone
-    device.failed_attempts = 0
+    if new_account:  # made in this transaction: it has no device yet, and one INSERT makes it with its code
+        device = SmsDevice(user=user, purpose=purpose, name=purpose, phone=phone, confirmed=True)
+    else:
+        device, _created = SmsDevice.objects.select_for_update().get_or_create(
+            user=user, purpose=purpose, defaults={"name": purpose, "phone": phone, "confirmed": True}
+        )
+        device.phone = phone
+        device.failed_attempts = 0
     device.generate_token(length=6, valid_secs=settings.OTP_SMS_VALIDITY_SECONDS, commit=False)
     device.save()
     minutes = max(settings.OTP_SMS_VALIDITY_SECONDS // 60, 1)
@@ -102,13 +105,14 @@ def code_check(*, user: User, purpose: str, code: str) -> CodeCheck:
 
 
 @transaction.atomic
-def signup_start(*, full_name: str, phone: str, password: str, ip: str | None = None) -> User:
+def signup_start(*, full_name: str, phone: str, ip: str | None = None) -> User:
     """Create (or refresh) an inactive account and send it a code; nothing is usable until the code is typed.
 
-    The send is counted first: its counter row for the number stays locked until commit, so two sign-ups for
-    one number in parallel take turns and the second finds the account the first made.
+    No password yet: it is chosen with the code (`signup_finish`), so the slow hash is paid only by someone who
+    holds the phone, and a rush of sign-ups costs no hashing at this step. The send is counted first: its
+    counter row for the number stays locked until commit, so two sign-ups for one number in parallel take turns
+    and the second finds the account the first made.
     """
-    hashed = make_password(password)  # slow on purpose, so done before any counter is locked
     refusal = _code_send_refusal(phone=phone, ip=ip)
     if refusal:
         raise ValidationError(refusal, code="rate_limited")
@@ -117,13 +121,13 @@ def signup_start(*, full_name: str, phone: str, password: str, ip: str | None = 
         raise ValidationError(
             {"phone": _("This number already has an account. Sign in, or reset your password.")}, code="taken")
     if existing is None:
-        user = User.objects.create(phone=phone, full_name=full_name, password=hashed, is_active=False, is_staff=False)
+        user = User.objects.create(phone=phone, full_name=full_name, password=make_password(None), is_active=False,
+                                   is_staff=False)
     else:
         user = existing
         user.full_name = full_name
-        user.password = hashed
-        user.save(update_fields=["full_name", "password"])
-    _code_deliver(user=user, phone=phone, purpose=Purpose.SIGNUP, ip=ip)
+        user.save(update_fields=["full_name"])
+    _code_deliver(user=user, phone=phone, purpose=Purpose.SIGNUP, ip=ip, new_account=existing is None)
     audit_record(actor=None, action="citizen.signup_started", target=user)
     return user
 
@@ -137,15 +141,23 @@ def code_resend(*, user: User, purpose: str, ip: str | None = None) -> None:
     _code_send(user=user, phone=phone, purpose=purpose, ip=ip)
 
 
-def signup_finish(*, user: User, code: str) -> User:
-    """Activate the account on the right code and give it a Person of its own."""
+def signup_finish(*, user: User, code: str, password: str) -> User:
+    """Activate the account on the right code, with the password chosen now, and give it a Person of its own.
+
+    The code is checked (and a wrong one counted) before the password is hashed: a wrong code costs no hashing.
+    """
     check = code_check(user=user, purpose=Purpose.SIGNUP, code=code)
     if not check.ok:
         raise ValidationError({"code": check.error})
+    hashed = make_password(password)  # slow on purpose, so done before the account row is locked
     with transaction.atomic():
         user = User.objects.select_for_update().get(pk=user.pk)
+        if user.is_active or user.is_staff:  # finished by a parallel request with an earlier code
+            raise ValidationError(
+                {"code": _("This number already has an account. Sign in, or reset your password.")}, code="taken")
         user.is_active = True
-        user.save(update_fields=["is_active"])
+        user.password = hashed
+        user.save(update_fields=["is_active", "password"])
         person, created = Person.objects.get_or_create(
             account=user, defaults={"full_name": user.full_name, "phone": user.phone, "managed_by": user})
         if not created:  # a deactivated account signed up again: its person's identity changes like any other

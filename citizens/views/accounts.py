@@ -7,7 +7,9 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from ..forms import CodeForm, ForgotPasswordForm, PhoneChangeForm, ResetPasswordForm, SignInForm, SignUpForm
+from ..forms import (
+    CodeForm, ForgotPasswordForm, PhoneChangeForm, ResetPasswordForm, SignInForm, SignUpFinishForm, SignUpForm,
+)
 from ..models import SmsMessage, User
 from ..services.accounts import (
     citizen_authenticate, code_resend, password_reset_finish, password_reset_start, phone_change_finish,
@@ -17,6 +19,9 @@ from .common import citizen_required, client_ip, credentials_page, form_error, s
 
 Purpose = SmsMessage.Purpose
 PHONE_BACKEND = "citizens.backends.PhoneBackend"
+# The account a sign-up in this browser is waiting to confirm, in a signed cookie rather than a session: the first
+# step of a sign-up rush then writes no session row. The account is still read and checked to be pending.
+SIGNUP_COOKIE, SIGNUP_SALT, SIGNUP_SECONDS = "signup_pending", "citizens.signup.pending", 24 * 3600
 
 
 @credentials_page
@@ -25,18 +30,22 @@ def signup_view(request):
     if request.method == "POST" and form.is_valid():
         try:
             user = signup_start(full_name=form.cleaned_data["full_name"], phone=form.cleaned_data["phone"],
-                                password=form.cleaned_data["password1"], ip=client_ip(request))
+                                ip=client_ip(request))
         except ValidationError as error:
             form_error(form, error)
         else:
-            request.session["signup_user_id"] = user.pk
-            return redirect("citizens:signup_verify")
+            response = redirect("citizens:signup_verify")
+            response.set_signed_cookie(SIGNUP_COOKIE, user.pk, salt=SIGNUP_SALT, max_age=SIGNUP_SECONDS,
+                                       secure=settings.SESSION_COOKIE_SECURE, httponly=True, samesite="Lax")
+            return response
     return render(request, "citizens/signup.html", {"form": form})
 
 
 def _pending_signup(request) -> User | None:
-    user_id = request.session.get("signup_user_id")
-    return User.objects.filter(pk=user_id, is_active=False, is_staff=False).first() if user_id else None
+    user_id = request.get_signed_cookie(SIGNUP_COOKIE, default=None, salt=SIGNUP_SALT, max_age=SIGNUP_SECONDS)
+    if not (user_id or "").isdigit():
+        return None
+    return User.objects.filter(pk=int(user_id), is_active=False, is_staff=False).first()
 
 
 @credentials_page
@@ -44,21 +53,23 @@ def signup_verify_view(request):
     user = _pending_signup(request)
     if user is None:
         return redirect("citizens:signup")
-    form = CodeForm(request.POST or None)
+    form = SignUpFinishForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            user = signup_finish(user=user, code=form.cleaned_data["code"].strip())
+            user = signup_finish(user=user, code=form.cleaned_data["code"].strip(),
+                                 password=form.cleaned_data["password1"])
         except ValidationError as error:
             form_error(form, error)
         else:
-            del request.session["signup_user_id"]
             login(request, user, backend=PHONE_BACKEND)
             request.session.set_expiry(settings.CITIZEN_SESSION_SECONDS)
             messages.success(request, _("Your account is ready. Welcome to your electronic health book."))
-            return redirect("citizens:book")
+            response = redirect("citizens:book")
+            response.delete_cookie(SIGNUP_COOKIE, samesite="Lax")
+            return response
     return render(request, "citizens/code_verify.html", {
         "form": form, "phone": user.phone, "resend_url": reverse("citizens:signup_resend"),
-        "title": _("Confirm your number"),
+        "title": _("Confirm your number"), "note": _("Then choose the password you will sign in with."),
     })
 
 

@@ -18,11 +18,13 @@ def post(client, path, data, **headers):
 
 
 def test_sign_up_with_the_sms_code_returns_a_token_that_is_stored_only_hashed(client, db):
-    response = post(client, "/auth/signup", {"full_name": "Lê Thu Hà", "phone": "0912 345 678", "password": PASSWORD})
+    response = post(client, "/auth/signup", {"full_name": "Lê Thu Hà", "phone": "0912 345 678"})
     assert response.status_code == 202 and response.json()["phone"] == PHONE
     assert not User.objects.get(phone=PHONE).is_active
-    response = post(client, "/auth/signup/verify", {"phone": PHONE, "code": last_code(PHONE), "device_name": "iPhone"})
+    response = post(client, "/auth/signup/verify", {"phone": PHONE, "code": last_code(PHONE), "password": PASSWORD,
+                                                    "device_name": "iPhone"})
     assert response.status_code == 201
+    assert User.objects.get(phone=PHONE).check_password(PASSWORD)
     token = response.json()["token"]
     device = DeviceToken.objects.get(user__phone=PHONE)
     assert device.name == "iPhone" and device.token_hash == hashlib.sha256(token.encode()).hexdigest()
@@ -32,17 +34,20 @@ def test_sign_up_with_the_sms_code_returns_a_token_that_is_stored_only_hashed(cl
 
 
 def test_sign_up_with_a_weak_password_names_the_field_in_vietnamese(client, db):
-    response = post(client, "/auth/signup", {"full_name": "Lê Thu Hà", "phone": "0912345678", "password": "123"})
+    post(client, "/auth/signup", {"full_name": "Lê Thu Hà", "phone": "0912345678"})
+    response = post(client, "/auth/signup/verify", {"phone": PHONE, "code": last_code(PHONE), "password": "123",
+                                                    "device_name": "iPhone"})
     assert response.status_code == 422
     body = response.json()
-    assert "password1" in body["errors"] and body["detail"]
-    assert not User.objects.filter(phone=PHONE).exists()
+    assert "password1" in body["errors"] and "Mật khẩu quá ngắn" in body["detail"]
+    assert not User.objects.get(phone=PHONE).is_active and not DeviceToken.objects.exists()
 
 
 def test_a_wrong_sign_up_code_is_refused_and_no_token_made(client, db):
-    post(client, "/auth/signup", {"full_name": "Lê Thu Hà", "phone": "0912345678", "password": PASSWORD})
+    post(client, "/auth/signup", {"full_name": "Lê Thu Hà", "phone": "0912345678"})
     wrong = "000000" if last_code(PHONE) != "000000" else "111111"
-    response = post(client, "/auth/signup/verify", {"phone": PHONE, "code": wrong, "device_name": "iPhone"})
+    response = post(client, "/auth/signup/verify", {"phone": PHONE, "code": wrong, "password": PASSWORD,
+                                                    "device_name": "iPhone"})
     assert response.status_code == 422 and "code" in response.json()["errors"]
     assert not DeviceToken.objects.exists()
 

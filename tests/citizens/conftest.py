@@ -17,7 +17,7 @@ def last_code(phone: str) -> str:
 @pytest.fixture
 def signed_up(client, db):
     """A citizen who went through sign-up and is signed in; returns the client."""
-    client.post(reverse("citizens:signup"), {
-        "full_name": "Nguyễn Thị Lan", "phone": "0912345678", "password1": PASSWORD, "password2": PASSWORD})
-    client.post(reverse("citizens:signup_verify"), {"code": last_code("+84912345678")})
+    client.post(reverse("citizens:signup"), {"full_name": "Nguyễn Thị Lan", "phone": "0912345678"})
+    client.post(reverse("citizens:signup_verify"), {
+        "code": last_code("+84912345678"), "password1": PASSWORD, "password2": PASSWORD})
     return client

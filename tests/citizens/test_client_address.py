@@ -18,9 +18,8 @@ def behind_one_proxy(settings):
 
 def _signup(client, phone: str, forwarded: str):
     client.cookies.clear()
-    return client.post(reverse("citizens:signup"), {
-        "full_name": "Nguyễn Thị Lan", "phone": phone, "password1": PASSWORD, "password2": PASSWORD,
-    }, REMOTE_ADDR=PROXY, HTTP_X_FORWARDED_FOR=forwarded)
+    return client.post(reverse("citizens:signup"), {"full_name": "Nguyễn Thị Lan", "phone": phone},
+                       REMOTE_ADDR=PROXY, HTTP_X_FORWARDED_FOR=forwarded)
 
 
 def test_code_limits_are_per_client_and_a_forged_forwarded_address_is_ignored(client, db, settings,

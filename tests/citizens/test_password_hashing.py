@@ -65,6 +65,10 @@ def test_a_wrong_password_upgrades_nothing(client, db, production_hashers):
 
 
 def test_sign_up_stores_argon2id(client, db, production_hashers):
-    client.post(reverse("citizens:signup"), {
-        "full_name": "Nguyễn Thị Lan", "phone": "0912345678", "password1": PASSWORD, "password2": PASSWORD})
+    from tests.citizens.conftest import last_code
+
+    client.post(reverse("citizens:signup"), {"full_name": "Nguyễn Thị Lan", "phone": "0912345678"})
+    assert not User.objects.get(phone=PHONE).has_usable_password()  # the password comes with the code
+    client.post(reverse("citizens:signup_verify"), {"code": last_code(PHONE), "password1": PASSWORD,
+                                                    "password2": PASSWORD})
     assert User.objects.get(phone=PHONE).password.startswith("argon2$argon2id$")

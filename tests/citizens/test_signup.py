@@ -12,8 +12,24 @@ PHONE = "+84912345678"
 
 
 def _signup(client, phone="0912345678", **extra):
-    data = {"full_name": "Nguyễn Thị Lan", "phone": phone, "password1": PASSWORD, "password2": PASSWORD, **extra}
+    data = {"full_name": "Nguyễn Thị Lan", "phone": phone, **extra}
     return client.post(reverse("citizens:signup"), data, REMOTE_ADDR=extra.pop("ip", "198.51.100.1"))
+
+
+def _finish(client, code, password1=PASSWORD, password2=PASSWORD):
+    return client.post(reverse("citizens:signup_verify"), {"code": code, "password1": password1,
+                                                          "password2": password2})
+
+
+@pytest.fixture
+def hashes(monkeypatch):
+    """Every password hashed while the test runs (the test settings' hasher)."""
+    from django.contrib.auth.hashers import MD5PasswordHasher
+
+    seen, encode = [], MD5PasswordHasher.encode
+    monkeypatch.setattr(MD5PasswordHasher, "encode", lambda self, password, salt: seen.append(password) or encode(
+        self, password, salt))
+    return seen
 
 
 def test_signup_needs_the_sms_code_before_the_account_works(client, db):
@@ -25,11 +41,12 @@ def test_signup_needs_the_sms_code_before_the_account_works(client, db):
     message = SmsMessage.objects.get(phone=PHONE)
     assert message.purpose == "signup" and "5" in message.text
     assert isinstance(SmsDevice.objects.get(user=user), SmsDevice)  # a django-otp side-channel device
+    assert not user.has_usable_password()
 
-    response = client.post(reverse("citizens:signup_verify"), {"code": last_code(PHONE)})
+    response = _finish(client, last_code(PHONE))
     assert response["Location"] == reverse("citizens:book")
     user.refresh_from_db()
-    assert user.is_active
+    assert user.is_active and user.check_password(PASSWORD)
     person = Person.objects.get(account=user)
     assert (person.full_name, person.phone) == ("Nguyễn Thị Lan", PHONE)
     assert "Nguyễn Thị Lan" in client.get(reverse("citizens:book")).content.decode()
@@ -42,10 +59,37 @@ def test_malformed_phone_is_refused_and_nothing_written(client, db, phone):
     assert not User.objects.exists() and not SmsMessage.objects.exists()
 
 
-def test_password_confirmation_must_match(client, db):
-    page = _signup(client, password2="Something-else-9").content.decode()
+def test_the_first_step_asks_no_password_and_hashes_nothing(client, db, hashes):
+    page = client.get(reverse("citizens:signup")).content.decode()
+    assert 'type="password"' not in page
+    _signup(client)
+    assert hashes == []
+    page = client.get(reverse("citizens:signup_verify")).content.decode()
+    assert page.count('type="password"') == 2 and "chọn mật khẩu" in page
+
+
+def test_a_wrong_code_is_refused_before_any_hashing(client, db, hashes):
+    _signup(client)
+    wrong = f"{(int(last_code(PHONE)) + 1) % 1000000:06d}"
+    assert "còn 4 lần thử" in _finish(client, wrong).content.decode()
+    assert hashes == [] and not User.objects.get(phone=PHONE).is_active
+    assert _finish(client, last_code(PHONE))["Location"] == reverse("citizens:book")
+    assert hashes == [PASSWORD]
+
+
+def test_password_confirmation_must_match_and_the_code_still_works(client, db):
+    _signup(client)
+    page = _finish(client, last_code(PHONE), password2="Something-else-9").content.decode()
     assert "Hai mật khẩu không giống nhau" in page
-    assert not User.objects.exists()
+    assert not User.objects.get(phone=PHONE).is_active
+    assert _finish(client, last_code(PHONE))["Location"] == reverse("citizens:book")
+
+
+def test_a_weak_password_is_refused_with_the_code(client, db):
+    _signup(client)
+    page = _finish(client, last_code(PHONE), "12345678", "12345678").content.decode()
+    assert 'id="id_password1"' in page and "quá phổ biến" in page
+    assert not User.objects.get(phone=PHONE).is_active
 
 
 def test_number_with_an_account_is_refused(client, db, django_user_model):
@@ -60,20 +104,18 @@ def test_wrong_code_counts_down_then_refuses(client, db, settings):
     _signup(client)
     code = last_code(PHONE)
     wrong = f"{(int(code) + 1) % 1000000:06d}"
-    assert "còn 2 lần thử" in client.post(reverse("citizens:signup_verify"), {"code": wrong}).content.decode()
-    assert "còn 1 lần thử" in client.post(reverse("citizens:signup_verify"), {"code": wrong}).content.decode()
-    assert "Nhập sai mã quá nhiều lần" in client.post(
-        reverse("citizens:signup_verify"), {"code": wrong}).content.decode()
+    assert "còn 2 lần thử" in _finish(client, wrong).content.decode()
+    assert "còn 1 lần thử" in _finish(client, wrong).content.decode()
+    assert "Nhập sai mã quá nhiều lần" in _finish(client, wrong).content.decode()
     # Even the right code is refused now; the account stays unusable.
-    assert "Nhập sai mã quá nhiều lần" in client.post(
-        reverse("citizens:signup_verify"), {"code": code}).content.decode()
+    assert "Nhập sai mã quá nhiều lần" in _finish(client, code).content.decode()
     assert not User.objects.get(phone=PHONE).is_active
 
 
 def test_expired_code_is_refused(client, db):
     _signup(client)
     SmsDevice.objects.update(valid_until=timezone.now() - datetime.timedelta(seconds=1))
-    page = client.post(reverse("citizens:signup_verify"), {"code": last_code(PHONE)}).content.decode()
+    page = _finish(client, last_code(PHONE)).content.decode()
     assert "Mã đã hết hạn" in page
     assert not User.objects.get(phone=PHONE).is_active
 
@@ -85,9 +127,9 @@ def test_resend_gives_a_new_code_and_the_old_one_stops_working(client, db):
     new = last_code(PHONE)
     assert SmsMessage.objects.filter(phone=PHONE).count() == 2
     if old != new:
-        client.post(reverse("citizens:signup_verify"), {"code": old})
+        _finish(client, old)
         assert not User.objects.get(phone=PHONE).is_active
-    client.post(reverse("citizens:signup_verify"), {"code": new})
+    _finish(client, new)
     assert User.objects.get(phone=PHONE).is_active
 
 

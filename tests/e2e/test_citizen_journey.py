@@ -27,15 +27,18 @@ def test_citizen_journey(live_server, page, settings, tmp_path):
     page.get_by_role("main").get_by_role("link", name="Đăng ký").click()
     page.get_by_label("Họ và tên").fill("Nguyễn Thị Lan")
     page.get_by_label("Số điện thoại di động").fill("0912 345 678")
-    page.get_by_label("Mật khẩu", exact=True).fill(PASSWORD)
-    page.get_by_label("Nhập lại mật khẩu").fill(PASSWORD)
+    assert page.get_by_label("Mật khẩu", exact=True).count() == 0  # chosen with the code, on the next page
     page.get_by_role("button", name="Tiếp tục").click()
 
     page.get_by_role("heading", name="Xác nhận số điện thoại").wait_for()
     page.get_by_label("Mã OTP 6 số gửi qua tin nhắn").fill("12")
+    page.get_by_label("Mật khẩu", exact=True).fill(PASSWORD)
+    page.get_by_label("Nhập lại mật khẩu").fill(PASSWORD)
     page.get_by_role("button", name="Xác nhận").click()
     assert "Mã gồm 6 chữ số." in page.get_by_role("alert").inner_text()
     page.get_by_label("Mã OTP 6 số gửi qua tin nhắn").fill(_code_from_sms_file(settings.SMS_FILE_PATH, "+84912345678"))
+    page.get_by_label("Mật khẩu", exact=True).fill(PASSWORD)
+    page.get_by_label("Nhập lại mật khẩu").fill(PASSWORD)
     page.get_by_role("button", name="Xác nhận").click()
     page.get_by_role("heading", name="Sổ sức khỏe").wait_for()
 

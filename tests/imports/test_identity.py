@@ -233,9 +233,9 @@ def test_a_phone_change_with_a_code_moves_the_persons_phone_through_the_service(
     from tests.citizens.conftest import last_code
     from tests.factories import PASSWORD
 
-    client.post(reverse("citizens:signup"), {"full_name": "Nguyễn Thị Lan", "phone": "0912345678",
-                                             "password1": PASSWORD, "password2": PASSWORD})
-    client.post(reverse("citizens:signup_verify"), {"code": last_code("+84912345678")})
+    client.post(reverse("citizens:signup"), {"full_name": "Nguyễn Thị Lan", "phone": "0912345678"})
+    client.post(reverse("citizens:signup_verify"), {"code": last_code("+84912345678"), "password1": PASSWORD,
+                                                    "password2": PASSWORD})
     client.post(reverse("citizens:phone_change"), {"new_phone": "0987654321", "password": PASSWORD})
     client.post(reverse("citizens:phone_change_verify"), {"code": last_code("+84987654321")})
     person = Person.objects.get(account__phone="+84987654321")
@@ -271,9 +271,9 @@ def test_signing_up_again_after_deactivation_renames_through_the_service(client,
     from tests.factories import PASSWORD
 
     for name in ("Nguyễn Thị Lan", "Nguyễn Thị Lan Anh"):
-        client.post(reverse("citizens:signup"), {"full_name": name, "phone": "0912345678",
-                                                 "password1": PASSWORD, "password2": PASSWORD})
-        client.post(reverse("citizens:signup_verify"), {"code": last_code("+84912345678")})
+        client.post(reverse("citizens:signup"), {"full_name": name, "phone": "0912345678"})
+        client.post(reverse("citizens:signup_verify"), {"code": last_code("+84912345678"), "password1": PASSWORD,
+                                                        "password2": PASSWORD})
         User.objects.filter(phone="+84912345678").update(is_active=False)
     person = Person.objects.get(account__phone="+84912345678")
     assert person.full_name == "Nguyễn Thị Lan Anh"
