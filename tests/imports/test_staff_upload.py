@@ -178,3 +178,21 @@ def test_unconfirmed_organisation_cannot_upload(representative):
                                              {"file": SimpleUploadedFile("a.xlsx", xlsx(GOOD))}, follow=True)
     assert "chưa xác nhận" in response.content.decode()
     assert not ImportBatch.objects.exists()
+
+
+def test_the_size_limit_is_one_rule_for_the_form_and_the_reader(settings):
+    """The upload form refuses before reading the file, the sheet reader again for content that came another way;
+    both with the same words, from the same setting."""
+    from django.utils import translation
+
+    from vaccination.imports.sheets import SheetRefused, read_sheet
+    from vaccination.views.imports import UploadForm
+
+    settings.IMPORT_MAX_BYTES = 2**20
+    too_big = b"x;y\n" * (2**18) + b"z"
+    with translation.override("en"):
+        form = UploadForm(files={"file": SimpleUploadedFile("a.csv", too_big)})
+        assert not form.is_valid() and form.errors["file"] == ["The file is larger than 1 MB."]
+        with pytest.raises(SheetRefused, match="^The file is larger than 1 MB.$"):
+            read_sheet(name="a.csv", content=too_big, columns={})
+        assert UploadForm(files={"file": SimpleUploadedFile("a.csv", too_big[:-1])}).is_valid()

@@ -208,10 +208,18 @@ def _xlsx_rows(content: bytes, clock: _Clock) -> tuple[list[tuple[int, list[str]
     return rows, formula_cells
 
 
+def size_refusal(size: int) -> str | None:
+    """Why a file of `size` bytes is refused, or None: the one place the upload limit is read (the upload form
+    asks before reading the file, `read_sheet` again for content that came another way)."""
+    if size > settings.IMPORT_MAX_BYTES:
+        return _("The file is larger than %(size)s MB.") % {"size": settings.IMPORT_MAX_BYTES // 2**20}
+    return None
+
+
 def read_sheet(*, name: str, content: bytes, columns: dict) -> Sheet:
     """Rows of the first sheet keyed by the keys of `columns` ({key: translatable header})."""
-    if len(content) > settings.IMPORT_MAX_BYTES:
-        raise SheetRefused(_("The file is larger than %(size)s MB.") % {"size": settings.IMPORT_MAX_BYTES // 2**20})
+    if refusal := size_refusal(len(content)):
+        raise SheetRefused(refusal)
     if not content.strip():
         raise SheetRefused(_("The file is empty."))
     if content.startswith(OLE_MAGIC):

@@ -19,7 +19,7 @@ from ..imports.links import (link_request_answer, link_request_answer_by_code, l
                              link_request_send, link_requests_for)
 from ..imports.services import (batches_of, import_confirm, import_preview, import_upload, organisations_of,
                                 report_rows)
-from ..imports.sheets import csv_bytes, xlsx_bytes
+from ..imports.sheets import csv_bytes, size_refusal, xlsx_bytes
 from ..models import ImportBatch, Registration
 
 TEMPLATES = {"staff": staff_rows, "doses": dose_rows}
@@ -27,6 +27,12 @@ TEMPLATES = {"staff": staff_rows, "doses": dose_rows}
 
 class UploadForm(forms.Form):
     file = forms.FileField(label=gettext_lazy("Spreadsheet (.xlsx or .csv)"), allow_empty_file=True)
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if refusal := size_refusal(upload.size):  # before the file is read
+            raise ValidationError(refusal)
+        return upload
 
 
 class OrganisationForm(forms.Form):
@@ -215,11 +221,6 @@ def _upload(request, *, kind: str, organisation_id: int | None = None):
             messages.error(request, " ".join(errors))
         return None
     upload = form.cleaned_data["file"]
-    from django.conf import settings
-
-    if upload.size > settings.IMPORT_MAX_BYTES:
-        messages.error(request, _("The file is larger than %(size)s MB.") % {"size": settings.IMPORT_MAX_BYTES // 2**20})
-        return None
     try:
         return import_upload(actor=request.user, kind=kind, file_name=upload.name, content=upload.read(),
                              organisation_id=organisation_id)
