@@ -5,7 +5,6 @@ import datetime
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404
-from django.utils.translation import gettext as _
 from ninja import Router, Schema
 
 from citizens.selectors import people_for
@@ -170,8 +169,6 @@ def registration_new(request, person_id: int, payload: RegistrationIn):
             errors.update({f"declared_doses.{i}.{field}": list(m) for field, m in dose_errors.items()})
         if doses.non_form_errors():
             errors["declared_doses"] = list(doses.non_form_errors())
-    if not errors and form.cleaned_data["ward"].parent_id != form.cleaned_data["district"].pk:
-        errors["ward"] = [_("This ward is not in the district chosen.")]
     if errors:
         raise ValidationError(errors)
     data = form.cleaned_data

@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from registry.forms import ward_in_district_check
 from registry.models import AdministrativeUnit
 
 from .models import HealthDeclaration, Person
@@ -180,9 +181,7 @@ class PersonForm(forms.ModelForm):
         if (start or end) and not cleaned.get("insurance_number"):
             self.add_error("insurance_number", _("Enter the card number for these dates."))
         ward, district, province = cleaned.get("ward"), cleaned.get("district"), cleaned.get("province")
-        if ward and (ward.parent_id != getattr(district, "pk", None)
-                     or district.parent_id != getattr(province, "pk", None)):
-            self.add_error("ward", _("This ward is not in the district chosen."))
+        ward_in_district_check(self, cleaned)
         if (province or district) and not ward:
             self.add_error("ward", _("Choose the ward or commune."))
         return cleaned

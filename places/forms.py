@@ -3,6 +3,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from citizens.models import Person
+from registry.forms import ward_in_district_check
 from registry.models import AdministrativeUnit
 
 from .models import Venue
@@ -39,10 +40,7 @@ class VenueForm(forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
-        ward, district, province = cleaned.get("ward"), cleaned.get("district"), cleaned.get("province")
-        if ward and (ward.parent_id != getattr(district, "pk", None)
-                     or district.parent_id != getattr(province, "pk", None)):
-            self.add_error("ward", _("This ward is not in the district chosen."))
+        ward_in_district_check(self, cleaned)
         return cleaned
 
 

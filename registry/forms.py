@@ -45,3 +45,14 @@ class OtpTokenForm(forms.Form):
 
 class ListFilterForm(forms.Form):
     q = forms.CharField(label=_("Search"), required=False, max_length=100)
+
+
+WARD_NOT_IN_DISTRICT = _("This ward is not in the district chosen.")
+
+
+def ward_in_district_check(form: forms.Form, cleaned: dict, *, with_province: bool = True) -> None:
+    """The rule of every province → district → ward picker, in one place: the ward chosen must lie in the district
+    chosen and, `with_province`, the district in the province chosen; otherwise the ward field says so."""
+    ward, district = cleaned.get("ward"), cleaned.get("district")
+    if ward and not (ward.lies_in(district) and (not with_province or district.lies_in(cleaned.get("province")))):
+        form.add_error("ward", WARD_NOT_IN_DISTRICT)

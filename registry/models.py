@@ -63,6 +63,11 @@ class AdministrativeUnit(models.Model):
     def is_district(self) -> bool:
         return self.level == self.Level.DISTRICT
 
+    def lies_in(self, unit) -> bool:
+        """Whether this unit is directly inside `unit` (a ward in a district, a district in a province); False for
+        no unit. registry.forms.ward_in_district_check gives the rule its words for the address pickers."""
+        return unit is not None and self.parent_id == unit.pk
+
 
 class PriorityGroup(BilingualName):
     """One of the 16 priority groups of Government Resolution 21/NQ-CP (2021)."""

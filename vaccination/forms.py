@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from registry.forms import ward_in_district_check
 from registry.models import AdministrativeUnit, Facility, Organisation, PriorityGroup, Vaccine
 
 from .models import Lot, Registration, StockMovement
@@ -44,6 +45,11 @@ class RegistrationForm(forms.Form):
         if wished and wished < timezone.localdate():
             raise ValidationError(_("The wished date cannot be in the past."))
         return wished
+
+    def clean(self):
+        cleaned = super().clean()
+        ward_in_district_check(self, cleaned, with_province=False)
+        return cleaned
 
 
 def _int(value):

@@ -23,19 +23,16 @@ def register_view(request, person_id: int):
     if request.method == "POST" and form.is_valid() and doses.is_valid():
         declared = [d for d in doses.cleaned_data if d.get("vaccine")]
         data = form.cleaned_data
-        if data["ward"].parent_id != data["district"].pk:
-            form.add_error("ward", _("This ward is not in the district chosen."))
+        try:
+            registration_submit(actor=request.user, person_id=person.pk, priority_group=data["priority_group"],
+                                ward=data["ward"], wished_date=data["wished_date"], consent=data["consent"],
+                                declared_doses=declared)
+        except ValidationError as error:
+            form_error(form, error)
         else:
-            try:
-                registration_submit(actor=request.user, person_id=person.pk, priority_group=data["priority_group"],
-                                    ward=data["ward"], wished_date=data["wished_date"], consent=data["consent"],
-                                    declared_doses=declared)
-            except ValidationError as error:
-                form_error(form, error)
-            else:
-                messages.success(request, _("The registration of %(name)s is sent to the health department.") % {
-                    "name": person.full_name})
-                return redirect("vaccination:person_vaccinations", person_id=person.pk)
+            messages.success(request, _("The registration of %(name)s is sent to the health department.") % {
+                "name": person.full_name})
+            return redirect("vaccination:person_vaccinations", person_id=person.pk)
     course = person_course(person)
     return render(request, "vaccination/registration_form.html", {
         "person": person, "form": form, "doses": doses, "course": course,
