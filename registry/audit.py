@@ -133,6 +133,7 @@ ACTION_LABELS = {
     "person.walk_in_created": gettext_lazy("Walk-in registered at the site"),
     "reaction.follow_up": gettext_lazy("Reaction followed up"),
     "reaction.report": gettext_lazy("Reaction reported"),
+    "registration.after_dose": gettext_lazy("Put on a course after a dose given without a registration"),
     "registration.submit": gettext_lazy("Registration sent"),
     "registrations.allocate": gettext_lazy("Registrations allocated to a district"),
     "registrations.approve": gettext_lazy("Registrations approved"),

@@ -8,6 +8,8 @@ import qrcode
 import qrcode.image.svg
 from django.conf import settings
 from django.contrib.auth import authenticate
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -127,6 +129,30 @@ def staff_otp_check(*, user, token: str, devices: list | None = None) -> OtpChec
         "That code is not right. Type the newest code from your authenticator app. You have %(left)s try left.",
         "That code is not right. Type the newest code from your authenticator app. You have %(left)s tries left.",
         hit.remaining) % {"left": hit.remaining})
+
+
+@transaction.atomic
+def staff_otp_enrol(*, user, token: str) -> OtpCheck:
+    """Set up the staff member's authenticator with its first code: the pending device becomes theirs (audited),
+    or the code is refused with what is true, as at every sign-in. Once set up, only an administrator resets it."""
+    if not user.is_staff or confirmed_devices(user):
+        raise PermissionDenied(_("You may not do this."))
+    device = (TOTPDevice.objects.select_for_update().filter(user=user, confirmed=False).order_by("pk").first()
+              or totp_device_for_enrolment(user))
+    check = staff_otp_check(user=user, token=token, devices=[device])
+    if check.device is not None:
+        device.confirmed = True
+        device.save(update_fields=["confirmed"])
+        audit_record(actor=user, action="staff.otp_enrolled", target=user)
+    return check
+
+
+def staff_otp_verify(*, user, token: str) -> OtpCheck:
+    """The second factor at sign-in, each code accepted or refused audited."""
+    check = staff_otp_check(user=user, token=token)
+    audit_record(actor=user, action="staff.otp_verified" if check.device is not None else "staff.otp_failed",
+                 target=user)
+    return check
 
 
 def totp_device_for_enrolment(user) -> TOTPDevice:

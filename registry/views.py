@@ -7,10 +7,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
 
-from .audit import audit_record, audit_trail
+from .audit import audit_trail
 from .auth import (
-    confirmed_devices, staff_authenticate, staff_otp_check, staff_sign_in_error, totp_device_for_enrolment,
-    totp_qr_svg, totp_secret,
+    confirmed_devices, staff_authenticate, staff_otp_enrol, staff_otp_verify, staff_sign_in_error,
+    totp_device_for_enrolment, totp_qr_svg, totp_secret,
 )
 from .console import console_view, paginate
 from .http import client_ip, credentials_page, safe_next
@@ -57,12 +57,9 @@ def otp_setup_view(request):
     device = totp_device_for_enrolment(request.user)
     form = OtpTokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        check = staff_otp_check(user=request.user, token=form.cleaned_data["token"], devices=[device])
+        check = staff_otp_enrol(user=request.user, token=form.cleaned_data["token"])
         if check.device is not None:
-            device.confirmed = True
-            device.save(update_fields=["confirmed"])
-            otp_login(request, device)
-            audit_record(actor=request.user, action="staff.otp_enrolled", target=request.user)
+            otp_login(request, check.device)
             messages.success(request, _("Your authenticator is set up. You will need a code each time you sign in."))
             return redirect("console:home")
         form.add_error("token", check.error)
@@ -80,13 +77,11 @@ def otp_verify_view(request):
         return redirect("console:otp_setup")
     form = OtpTokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        check = staff_otp_check(user=request.user, token=form.cleaned_data["token"])
+        check = staff_otp_verify(user=request.user, token=form.cleaned_data["token"])
         if check.device is not None:
             otp_login(request, check.device)
-            audit_record(actor=request.user, action="staff.otp_verified", target=request.user)
             return redirect(_next_url(request))
         form.add_error("token", check.error)
-        audit_record(actor=request.user, action="staff.otp_failed", target=request.user)
     return render(request, "registry/console_otp_verify.html", {"form": form, "next": _next_url(request)})
 
 

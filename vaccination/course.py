@@ -9,11 +9,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from .models import DeclaredDose
+from .models import DeclaredDose, Dose
 
 
 @dataclass(frozen=True)
@@ -51,15 +52,19 @@ class Level:
 def course_of(*, recorded: Iterable = (), declared: Iterable = ()) -> list[CourseDose]:
     """Every dose, oldest first: recorded Doses (not voided), then declared doses (objects with given_on, or dicts
     with "given_on") of a number not recorded and not declared before."""
-    doses = {}
-    for dose in recorded:
-        if not dose.voided:
-            doses[dose.dose_number] = CourseDose(timezone.localtime(dose.given_at).date(), dose.dose_number,
-                                                 dose.vaccine, dose)
+    return course_merge(
+        recorded=[CourseDose(timezone.localtime(dose.given_at).date(), dose.dose_number, dose.vaccine, dose)
+                  for dose in recorded if not dose.voided],
+        declared=[CourseDose(dose["given_on"], dose["dose_number"], dose["vaccine"]) if isinstance(dose, dict)
+                  else CourseDose(dose.given_on, dose.dose_number, dose.vaccine) for dose in declared])
+
+
+def course_merge(*, recorded: Iterable[CourseDose], declared: Iterable[CourseDose]) -> list[CourseDose]:
+    """The one rule of a course, on doses already dated: a recorded dose wins over a declared one of the same
+    number, the first declaration of a number over later ones; oldest first."""
+    doses = {dose.number: dose for dose in recorded}
     for dose in declared:
-        number, day, vaccine = (dose["dose_number"], dose["given_on"], dose["vaccine"]) if isinstance(dose, dict) \
-            else (dose.dose_number, dose.given_on, dose.vaccine)
-        doses.setdefault(number, CourseDose(day, number, vaccine))
+        doses.setdefault(dose.number, dose)
     return sorted(doses.values(), key=lambda dose: (dose.day, dose.number))
 
 
@@ -69,6 +74,20 @@ def person_course(person) -> list[CourseDose]:
         recorded=person.doses.filter(voided=False).select_related("vaccine"),
         declared=DeclaredDose.objects.filter(registration__person=person).select_related("vaccine")
         .order_by("registration__created_at", "dose_number"))
+
+
+def courses_of(person_ids: Iterable[int], *, chunk: int = 2000) -> dict[int, list[CourseDose]]:
+    """The course of each of these people who had any dose, recorded or declared, in two queries a chunk."""
+    ids, recorded, declared = list(person_ids), {}, {}
+    for start in range(0, len(ids), chunk):
+        part = ids[start:start + chunk]
+        for dose in Dose.objects.filter(person_id__in=part, voided=False).select_related("vaccine"):
+            recorded.setdefault(dose.person_id, []).append(dose)
+        for dose in (DeclaredDose.objects.filter(registration__person_id__in=part).select_related("vaccine")
+                     .annotate(owner=F("registration__person_id")).order_by("registration__created_at", "dose_number")):
+            declared.setdefault(dose.owner, []).append(dose)
+    return {pk: course_of(recorded=recorded.get(pk, ()), declared=declared.get(pk, ()))
+            for pk in recorded.keys() | declared.keys()}
 
 
 def interval_after(vaccine, dose_number: int) -> int:

@@ -18,6 +18,7 @@ SYSTEM_REASONS = [
     _noop("Appointment cancelled by the citizen"),
     _noop("Did not come to the appointment"),
     _noop("Next dose due"),
+    _noop("Vaccinated without a registration"),
     _noop("Registered by %(organisation)s"),
     _noop("Joined the list of %(organisation)s"),
     _noop("Received at national level"),

@@ -13,6 +13,7 @@ from tests.conftest import PHUC_XA
 from tests.vaccination.conftest import citizen_person, register
 from vaccination.models import Registration
 from vaccination.services.doses import dose_record
+from vaccination.services.registrations import registration_cancel
 from vaccination.services.reminders import next_dose_reminders_send
 
 TODAY = timezone.localdate()
@@ -56,9 +57,13 @@ def test_registering_again_while_the_course_waits_is_refused_and_the_beat_still_
 
 
 def test_a_new_registration_after_a_dose_carries_the_course_on(world, lot, client, django_user_model):
-    """A walk-in vaccinated without a registration (or one whose registration was cancelled) registers later."""
+    """Someone vaccinated whose registration was cancelled once it came back for the next dose registers later.
+    (A walk-in is put on a course by the dose itself: test_walk_in_course.py.)"""
     account, person = citizen_person(django_user_model, "0912000903", "Cao Thị Tư", PHUC_XA)
+    first = register(account, person)
     _dose(world, lot, person, days_ago=40, key="c-3")
+    assert next_dose_reminders_send(today=TODAY) == 1  # back to the district's list…
+    registration_cancel(actor=account, registration_id=first.pk)  # …and withdrawn by the citizen
     page = _page(client, account, person)
     assert "Đăng ký tiêm mũi 2" in page and "Đã tiêm 1 mũi vắc xin" in page
     form = client.get(reverse("vaccination:register", args=[person.pk])).content.decode()
@@ -72,13 +77,16 @@ def test_a_new_registration_after_a_dose_carries_the_course_on(world, lot, clien
 
 def test_doses_declared_again_continue_the_numbering_or_are_refused(world, lot, django_user_model):
     account, person = citizen_person(django_user_model, "0912000904", "Cao Văn Năm", PHUC_XA)
+    first = register(account, person)
     _dose(world, lot, person, days_ago=200, key="c-4")
+    next_dose_reminders_send(today=TODAY)
+    registration_cancel(actor=account, registration_id=first.pk)  # off the course; registering again picks it up
     pfizer = Vaccine.objects.get(code="pfizer")
     with pytest.raises(ValidationError) as refused:
         register(account, person, declared=[{"vaccine": pfizer, "given_on": TODAY - datetime.timedelta(days=300)}])
     message = " ".join(refused.value.messages)
     assert (TODAY - datetime.timedelta(days=300)).strftime("%d/%m/%Y") in message and "mũi 1" in message
-    assert not Registration.objects.filter(person=person).exists()
+    assert list(Registration.objects.filter(person=person).values_list("status", flat=True)) == ["cancelled"]
     registration = register(account, person, declared=[
         {"vaccine": pfizer, "given_on": TODAY - datetime.timedelta(days=100), "place": "Singapore"}])
     assert [d.dose_number for d in registration.declared_doses.all()] == [2]

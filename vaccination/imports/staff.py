@@ -13,12 +13,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from citizens.id_numbers import id_kind_of, id_number_clean
 from citizens.models import Person, id_number_mask, new_qr_token
 from citizens.phones import phone_display, phone_normalize
 from citizens.services.people import people_identity_change
 from registry.bulk import copy_rows
 from registry.models import AdministrativeUnit, PriorityGroup
 
+from ..course import courses_of, next_dose
 from ..models import OrganisationPerson, Registration, RegistrationEvent
 from ..signals import registrations_moved
 from .sheets import FORMULA_MESSAGE, FORMULA_SIGN_MESSAGE, looks_like_formula
@@ -60,16 +62,6 @@ def parse_date(text: str) -> datetime.date | None:
 def whole_number(text: str) -> int | None:
     """ASCII digits only: "²" or "١" pass str.isdigit() but are not what the person meant to type."""
     return int(text) if re.fullmatch(r"[0-9]{1,9}", text.strip()) else None
-
-
-def id_kind_for(number: str) -> str | None:
-    if re.fullmatch(r"[0-9]{12}", number):
-        return "cccd"
-    if re.fullmatch(r"[0-9]{9}", number):
-        return "cmnd"
-    if re.fullmatch(r"[A-Z0-9]{6,12}", number) and not number.isdigit():
-        return "passport"
-    return None
 
 
 def _people_on_file(organisation, id_numbers, *, lock: bool) -> tuple[dict[str, Person], set[int]]:
@@ -127,8 +119,8 @@ def check_rows(rows: list[tuple[int, dict]], formula_rows: dict, *, organisation
         sex = SEXES.get(values["sex"].lower())
         if sex is None:
             problems.append((label["sex"], _("Write Nam or Nữ.")))
-        id_number = values["id_number"].upper().replace(" ", "")
-        kind = id_kind_for(id_number)
+        id_number = id_number_clean(values["id_number"])
+        kind = id_kind_of(id_number)
         if kind is None:
             problems.append((label["id_number"], _("A CCCD has 12 digits, a CMND 9; a passport 6 to 12 letters "
                                                    "and digits.")))
@@ -173,10 +165,13 @@ def preview(rows: list[dict]) -> tuple[list[str], list[list]]:
     return header, lines
 
 
-def registrations_open(*, actor, organisation, entries: list[tuple[int, int, int]], reason: str) -> set[int]:
+def registrations_open(*, actor, organisation, entries: list[tuple[int, int, int]], reason: str,
+                       first_seen: set[int] = frozenset()) -> set[int]:
     """A registration through the organisation for each (person id, priority group id, ward id) that has no
-    open registration yet; returns the people registered now."""
-    open_ids = set(Registration.objects.filter(person_id__in=[e[0] for e in entries], status__in=Registration.OPEN)
+    registration in progress yet (open, or carrying their course on after a dose), for the person's next dose;
+    returns the people registered now. `first_seen`: people written by this upload, who have had no dose here."""
+    in_progress = [*Registration.OPEN, Registration.Status.VACCINATED]
+    open_ids = set(Registration.objects.filter(person_id__in=[e[0] for e in entries], status__in=in_progress)
                    .values_list("person_id", flat=True))
     now = timezone.now()
     new = [entry for entry in entries if entry[0] not in open_ids]
@@ -201,9 +196,23 @@ def registrations_open(*, actor, organisation, entries: list[tuple[int, int, int
         RegistrationEvent.objects.bulk_create(
             [RegistrationEvent(registration=r, actor=actor, at=now, to_status=Registration.Status.SUBMITTED,
                                reason=reason) for r in registrations], batch_size=2000)
+    _carry_courses_on([person_id for person_id, _group, _ward in new if person_id not in first_seen])
     registrations_moved.send(sender=Registration, moves=Counter(
         (wards[ward_id][0], "", Registration.Status.SUBMITTED) for _person, _group, ward_id in new))
     return {person_id for person_id, _group, _ward in new}
+
+
+def _carry_courses_on(person_ids: list[int]) -> None:
+    """The new registrations of people who had doses (recorded, or declared at an earlier registration) are for
+    their next dose, from the day it falls due: a registration carries a course on, never restarts it."""
+    plans: dict[tuple, list[int]] = {}
+    for person_id, course in courses_of(person_ids).items():
+        plan = next_dose(course)
+        key = (plan.number, plan.due_from, plan.required_vaccine.pk if plan.required_vaccine else None)
+        plans.setdefault(key, []).append(person_id)
+    for (number, due_from, vaccine_id), people in plans.items():
+        Registration.objects.filter(person_id__in=people, status=Registration.Status.SUBMITTED).update(
+            next_dose_number=number, due_from=due_from, required_vaccine_id=vaccine_id)
 
 
 PERSON_COLUMNS = ["id_number", "occupation", "qr_token", "full_name", "date_of_birth", "sex", "id_kind", "phone", "ward"]
@@ -259,7 +268,7 @@ def apply_rows(*, actor, organisation, rows: list[dict]) -> list[dict]:
         actor=actor, organisation=organisation, reason=_("Registered by %(organisation)s") % {
             "organisation": organisation.name},
         entries=[(person_of[row["id_number"]], groups[row["priority_group"]], row["ward_id"])
-                 for row in rows if row["id_number"] in person_of])
+                 for row in rows if row["id_number"] in person_of], first_seen=set(created.values()))
     results = []
     for row in rows:
         pk = person_of.get(row["id_number"])

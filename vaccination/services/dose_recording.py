@@ -24,7 +24,9 @@ from registry.audit import audit_record
 from registry.db import hot_cursor
 from registry.models import Vaccine
 from registry.selectors import covers
+from registry.text import date_text
 
+from ..course import CourseDose, NextDose, course_merge, next_dose
 from ..models import Dose, Lot, Registration, StockMovement, Visit
 from ..signals import dose_recorded, doses_confirmed, registrations_moved
 from .common import registration_event_add, instance_loaded, registrations_transition
@@ -52,7 +54,7 @@ _FACTS = """
     -- One row per earlier dose (the facts above repeat on each), or one row of NULLs for a first dose.
     LEFT JOIN (
         SELECT d.given_at AS given_at, NULL AS given_on, d.dose_number AS dose_number, d.vaccine_id AS vaccine_id
-        FROM vaccination_dose d WHERE d.person_id = %(person)s AND NOT d.voided
+        FROM vaccination_doseclaim d WHERE d.person_id = %(person)s AND NOT d.voided  -- one index, not a month each
         UNION ALL
         SELECT NULL, dd.given_on, dd.dose_number, dd.vaccine_id
         FROM vaccination_declareddose dd JOIN vaccination_registration dr ON dr.id = dd.registration_id
@@ -69,15 +71,16 @@ _DOSE_VALUES = ", ".join(["%s"] * 16)
 # table's sequence (the name registry/partitions.py keeps): a key claimed meanwhile writes no dose row at all.
 _INSERT_DOSE = f"""
     WITH claim AS (
-        INSERT INTO vaccination_doseclaim (dose_id, person_id, dose_number, idempotency_key, voided)
-        VALUES (nextval('vaccination_dose_id_seq'), %s, %s, %s, false)
+        INSERT INTO vaccination_doseclaim (dose_id, person_id, dose_number, idempotency_key, given_at, vaccine_id,
+            voided)
+        VALUES (nextval('vaccination_dose_id_seq'), %s, %s, %s, %s, %s, false)
         ON CONFLICT (idempotency_key) DO NOTHING RETURNING dose_id)
     INSERT INTO vaccination_dose (id, {_DOSE_COLUMNS}) SELECT dose_id, {_DOSE_VALUES} FROM claim RETURNING id"""
 # SQLite (no writes inside WITH): the dose, then its claim; a refused claim rolls the dose back with the transaction.
 _INSERT_DOSE_ALONE = f"INSERT INTO vaccination_dose ({_DOSE_COLUMNS}) VALUES ({_DOSE_VALUES}) RETURNING id"
 _INSERT_CLAIM = """
-    INSERT INTO vaccination_doseclaim (dose_id, person_id, dose_number, idempotency_key, voided)
-    VALUES (%s, %s, %s, %s, false) ON CONFLICT (idempotency_key) DO NOTHING RETURNING dose_id"""
+    INSERT INTO vaccination_doseclaim (dose_id, person_id, dose_number, idempotency_key, given_at, vaccine_id, voided)
+    VALUES (%s, %s, %s, %s, %s, %s, false) ON CONFLICT (idempotency_key) DO NOTHING RETURNING dose_id"""
 _TAKE_FROM_STOCK = """
     UPDATE vaccination_stockbalance SET quantity = quantity - 1, updated_at = %s
     WHERE facility_id = %s AND lot_id = %s AND quantity >= 1 RETURNING quantity"""
@@ -104,15 +107,13 @@ class _Facts:
     lot: tuple | None  # (id, lot_number, expiry_date, vaccine)
     site: tuple | None  # (id, province_code, district_code)
     registration: tuple | None  # (id, status, district_id)
-    recorded: list[tuple[datetime.date, int, _Vaccine]]
-    declared: list[tuple[datetime.date, int, _Vaccine]]
+    recorded: list[CourseDose]
+    declared: list[CourseDose]
 
     @property
-    def history(self) -> list[tuple[datetime.date, int, _Vaccine]]:
-        """Every dose the person had, a recorded dose winning over a declared one of the same number."""
-        known = {number for _day, number, _vaccine in self.recorded}
-        return sorted(self.recorded + [dose for dose in self.declared if dose[1] not in known],
-                      key=lambda dose: (dose[0], dose[1]))
+    def history(self) -> list[CourseDose]:
+        """Every dose the person had, by the course's one rule."""
+        return course_merge(recorded=self.recorded, declared=self.declared)
 
 
 def _as_date(value) -> datetime.date:
@@ -135,17 +136,11 @@ def _read_facts(cursor, *, person_id: int, site_id: int, lot_id: int, key: str) 
                    recorded=[], declared=[])
     for row in rows:
         if row[15] is not None:
-            facts.recorded.append((timezone.localtime(_as_datetime(row[15])).date(), row[17], _Vaccine(*row[18:22])))
+            facts.recorded.append(CourseDose(timezone.localtime(_as_datetime(row[15])).date(), row[17],
+                                             _Vaccine(*row[18:22])))
         elif row[16] is not None:
-            facts.declared.append((_as_date(row[16]), row[17], _Vaccine(*row[18:22])))
+            facts.declared.append(CourseDose(_as_date(row[16]), row[17], _Vaccine(*row[18:22])))
     return facts
-
-
-def _interval_after(vaccine, dose_number: int) -> int:
-    """Days before the dose after `dose_number` of `vaccine` may be given."""
-    if dose_number < vaccine.doses_in_series:
-        return vaccine.min_interval_days
-    return settings.BOOSTER_MIN_INTERVAL_DAYS
 
 
 def _dose_number(facts: _Facts, *, given_on: datetime.date, dose_number: int | None, vaccine: _Vaccine,
@@ -153,33 +148,29 @@ def _dose_number(facts: _Facts, *, given_on: datetime.date, dose_number: int | N
     """The dose number (the next one unless given), refused when already recorded, or too early or another
     vaccine within a series without a reason."""
     history = facts.history
-    number = dose_number or (max((n for _day, n, _vaccine in history), default=0) + 1)
-    if any(n == number for _day, n, _vaccine in facts.recorded):
+    number = dose_number or next_dose(history).number
+    if any(dose.number == number for dose in facts.recorded):
         raise ValidationError({"dose_number": _("Dose %(number)s of this person is already recorded.") % {
             "number": number}})
-    earlier = [dose for dose in history if dose[1] < number]
+    earlier = [dose for dose in history if dose.number < number]
     if earlier and not override_reason.strip():
-        last_date, last_number, last_vaccine = earlier[-1]
-        due = last_date + datetime.timedelta(days=_interval_after(last_vaccine, last_number))
-        if given_on < due:
+        due = next_dose(earlier)  # when, and with which vaccine, the course allows the dose after the earlier ones
+        if given_on < due.due_from:
             raise ValidationError({"override_reason": _(
                 "Too early: the previous dose was on %(date)s; this dose is due from %(due)s. "
-                "Give a reason to go ahead.") % {"date": last_date.strftime("%d/%m/%Y"),
-                                                 "due": due.strftime("%d/%m/%Y")}})
-        if last_number < last_vaccine.doses_in_series and last_vaccine.pk != vaccine.pk:
+                "Give a reason to go ahead.") % {"date": date_text(earlier[-1].day), "due": date_text(due.due_from)}})
+        if due.required_vaccine is not None and due.required_vaccine.pk != vaccine.pk:
             raise ValidationError({"override_reason": _(
                 "This person's series is with %(vaccine)s. Give a reason to use another vaccine.") % {
-                "vaccine": last_vaccine}})
+                "vaccine": due.required_vaccine}})
     return number
 
 
-def _registration_moves_on(cursor, *, actor, registration: tuple, number: int, vaccine: _Vaccine,
-                           given_on: datetime.date, now: datetime.datetime) -> None:
-    """The registration's booked appointment is attended and it waits for the next dose (or is done)."""
+def _registration_moves_on(cursor, *, actor, registration: tuple, plan: NextDose, now: datetime.datetime) -> None:
+    """The registration's booked appointment is attended and it waits for the next dose of the course."""
     registration_id, status, district_id = registration
-    updates = {"next_dose_number": number + 1,
-               "due_from": given_on + datetime.timedelta(days=_interval_after(vaccine, number)),
-               "required_vaccine_id": vaccine.pk if number < vaccine.doses_in_series else None}
+    updates = {"next_dose_number": plan.number, "due_from": plan.due_from,
+               "required_vaccine_id": plan.required_vaccine.pk if plan.required_vaccine is not None else None}
     cursor.execute("UPDATE vaccination_appointment SET status = %s WHERE registration_id = %s AND status = %s",
                    ["attended", registration_id, "booked"])
     moves = status != Status.VACCINATED
@@ -223,7 +214,7 @@ def _take_from_stock(cursor, *, actor, site_id: int, lot_id: int, at: datetime.d
 
 
 def _dose_insert(cursor, values: list, *, claim: list) -> int | None:
-    """Write the dose and its claim (person, dose number, request key); the dose's id, or None when the key was
+    """Write the dose and its claim (person, dose number, request key, time, vaccine); the dose's id, or None when the key was
     claimed meanwhile (the caller then raises, and the transaction keeps nothing)."""
     if connection.vendor == "postgresql":
         cursor.execute(_INSERT_DOSE, [*claim, *values])
@@ -277,8 +268,20 @@ def dose_record(*, actor, person_id: int, site_id: int, lot_id: int, idempotency
         number = _dose_number(facts, given_on=given_on, dose_number=dose_number, vaccine=vaccine,
                               override_reason=override_reason)
 
+        # What the registration carrying the course waits for after this dose.
+        plan = next_dose(course_merge(recorded=[*facts.recorded, CourseDose(given_on, number, vaccine)],
+                                      declared=facts.declared))
+        if facts.registration is not None:
+            registration_id = facts.registration[0]
+        else:
+            # Vaccinated with no registration (a walk-in, a dose added later): one is opened on the course, so the
+            # district sees the person again when the next dose falls due.
+            from .walk_ins import registration_after_dose
+
+            registration_id = registration_after_dose(actor=actor, person_id=person_id, site_id=site_id, plan=plan,
+                                                      at=now)
+
         adapt = connection.ops.adapt_datetimefield_value
-        registration_id = facts.registration[0] if facts.registration else None
         fields = {"person_id": person_id, "registration_id": registration_id, "visit_id": visit_id,
                   "site_id": site_id, "vaccine_id": vaccine.pk, "lot_id": lot_id, "dose_number": number,
                   "given_at": given_at, "given_by_id": actor.pk, "override_reason": override_reason.strip()[:300],
@@ -287,7 +290,7 @@ def dose_record(*, actor, person_id: int, site_id: int, lot_id: int, idempotency
         try:
             inserted = _dose_insert(cursor, [adapt(v) if isinstance(v, datetime.datetime) else v
                                              for v in fields.values()],
-                                    claim=[person_id, number, idempotency_key])
+                                    claim=[person_id, number, idempotency_key, adapt(given_at), vaccine.pk])
         except IntegrityError as error:
             if "dose_number" in str(error):  # the claim's one valid dose per (person, number), over every month
                 raise ValidationError({"dose_number": _("Dose %(number)s of this person is already recorded.") % {
@@ -306,8 +309,7 @@ def dose_record(*, actor, person_id: int, site_id: int, lot_id: int, idempotency
                                        doses_in_series=vaccine.doses_in_series,
                                        min_interval_days=vaccine.min_interval_days)
         if facts.registration is not None:
-            _registration_moves_on(cursor, actor=actor, registration=facts.registration, number=number,
-                                   vaccine=vaccine, given_on=given_on, now=now)
+            _registration_moves_on(cursor, actor=actor, registration=facts.registration, plan=plan, now=now)
         if visit_id:
             cursor.execute("UPDATE vaccination_visit SET step = %s, observe_until = %s WHERE id = %s",
                            [Visit.Step.OBSERVING,

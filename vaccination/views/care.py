@@ -8,10 +8,11 @@ from citizens.selectors import people_for
 from citizens.views.common import citizen_required, form_error
 from registry.console import console_view, paginate
 
+from ..course import next_dose, person_course
 from ..forms import FollowUpForm, HelpAnswerForm, HelpRequestForm, MissingDoseForm, ReactionForm
 from ..models import Dose, HelpRequest, Lot, Reaction
 from ..selectors import help_request_list, reaction_list
-from ..services.doses import dose_record
+from ..services.help_requests import help_request_dose_add, help_request_takes_dose
 from ..services.reactions import help_request_answer, help_request_submit, reaction_follow_up, reaction_report
 
 
@@ -54,7 +55,7 @@ def help_detail_view(request, pk: int):
     answer_form = HelpAnswerForm(request.POST if request.POST.get("form") == "answer" else None)
     lots = Lot.objects.filter(balances__facility=help_request.facility).distinct()
     dose_form = MissingDoseForm(request.POST if request.POST.get("form") == "dose" else None, lots=lots,
-                                initial={"dose_number": person.doses.filter(voided=False).count() + 1})
+                                initial={"dose_number": next_dose(person_course(person)).number})
     if request.method == "POST" and answer_form.is_bound and answer_form.is_valid():
         help_request_answer(actor=request.user, request_id=help_request.pk, answer=answer_form.cleaned_data["answer"])
         messages.success(request, _("The answer is sent."))
@@ -62,14 +63,8 @@ def help_detail_view(request, pk: int):
     if request.method == "POST" and dose_form.is_bound and dose_form.is_valid():
         data = dose_form.cleaned_data
         try:
-            dose, _created = dose_record(
-                actor=request.user, person_id=person.pk, site_id=help_request.facility_id, lot_id=data["lot"].pk,
-                idempotency_key=f"help-{help_request.pk}-{data['dose_number']}", given_at=data["given_at"],
-                dose_number=data["dose_number"], source=Dose.Source.CORRECTION, confirm=True,
-                override_reason=_("Missing dose added from help request %(id)s") % {"id": help_request.pk})
-            help_request_answer(actor=request.user, request_id=help_request.pk, answer=_(
-                "Dose %(number)s (%(vaccine)s, %(date)s) is now in your record.") % {
-                "number": dose.dose_number, "vaccine": dose.vaccine, "date": dose.given_at.strftime("%d/%m/%Y")})
+            help_request_dose_add(actor=request.user, request_id=help_request.pk, lot_id=data["lot"].pk,
+                                  given_at=data["given_at"], dose_number=data["dose_number"])
         except ValidationError as error:
             form_error(dose_form, error)
         else:
@@ -78,8 +73,7 @@ def help_detail_view(request, pk: int):
     return render(request, "vaccination/console/help_detail.html", {
         "help": help_request, "answer_form": answer_form, "dose_form": dose_form,
         "doses": person.doses.filter(voided=False).select_related("vaccine", "site"),
-        "can_record": help_request.kind == HelpRequest.Kind.MISSING_DOSE
-        and help_request.facility.kind == "site" and request.user.has_perm("vaccination.correct_dose"),
+        "can_record": help_request_takes_dose(request.user, help_request),
     })
 
 

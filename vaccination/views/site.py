@@ -3,19 +3,13 @@ import uuid
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db import transaction
-from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from citizens.models import Person
-from citizens.phones import phone_normalize
-from citizens.selectors import health_code_resolve
 from citizens.views.common import form_error
-from registry.audit import audit_record
 from registry.console import console_view, form_errors_as_messages
 from registry.http import safe_next
 
@@ -28,6 +22,7 @@ from ..services.doses import (
     doses_confirm, observation_minutes_left, session_close, session_totals, visit_check_in, visit_inject,
     visit_observe, visit_screen,
 )
+from ..services.walk_ins import site_search, walk_in_check_in
 
 PERM = "vaccination.record_dose"
 
@@ -51,40 +46,17 @@ def day_view(request):
     })
 
 
-def _find(request, query: str) -> list[Person]:
-    """A scanned health code, a declaration code, an ID number or a phone number."""
-    query = query.strip()
-    if ":" in query:
-        person, _declaration = health_code_resolve(staff=request.user, code=query)
-        return [person] if person else []
-    condition = Q(id_number=query.upper())
-    try:
-        condition |= Q(phone=phone_normalize(query)) | Q(account__phone=phone_normalize(query))
-    except ValidationError:
-        pass
-    found = list(Person.objects.filter(condition).select_related("ward__parent__parent")[:10])
-    for person in found:
-        audit_record(actor=request.user, action="person.searched_at_site", target=person)
-    return found
+def _check_in_page(request, form, *, cards=(), walk_in=None):
+    return render(request, "vaccination/site/check_in.html", {
+        "form": form, "cards": cards, "searched": form.is_bound, "walk_in": walk_in or WalkInForm(),
+    })
 
 
 @console_view(PERM)
 def check_in_view(request):
     form = CheckInSearchForm(request.GET or None)
-    people = _find(request, form.cleaned_data["q"]) if form.is_valid() else []
-    site = staff_facility(request.user)
-    today = timezone.localdate()
-    cards = []
-    for person in people:
-        appointment = Appointment.objects.filter(registration__person=person, status=Appointment.Status.BOOKED,
-                                                 session__site=site, session__date=today).select_related(
-            "session").first()
-        cards.append({"person": person, "appointment": appointment, "history": person_course(person),
-                      "declaration": person.declarations.first(),
-                      "reactions": person.reactions.select_related("dose__vaccine")[:5]})
-    return render(request, "vaccination/site/check_in.html", {
-        "form": form, "cards": cards, "searched": form.is_bound, "walk_in": WalkInForm(),
-    })
+    cards = site_search(actor=request.user, query=form.cleaned_data["q"]) if form.is_valid() else []
+    return _check_in_page(request, form, cards=cards)
 
 
 @require_POST
@@ -102,29 +74,15 @@ def check_in_post_view(request, person_id: int):
 @console_view(PERM)
 def walk_in_view(request):
     form = WalkInForm(request.POST)
-    if not form.is_valid():
-        form_errors_as_messages(request, form)
-        return redirect("vaccination_console:site_check_in")
-    data = form.cleaned_data
-    with transaction.atomic():
-        if data["id_number"] and Person.objects.filter(id_number=data["id_number"].upper()).exists():
-            messages.error(request, _("This ID number already belongs to another person. Search for it instead."))
-            return redirect("vaccination_console:site_check_in")
-        phone = ""
-        if data["phone"]:
-            try:
-                phone = phone_normalize(data["phone"])
-            except ValidationError as error:
-                _errors(request, error)
-                return redirect("vaccination_console:site_check_in")
-        site = staff_facility(request.user)
-        person = Person.objects.create(full_name=data["full_name"], date_of_birth=data["date_of_birth"],
-                                       sex=data["sex"], id_number=data["id_number"].upper() or None,
-                                       id_kind="cccd" if len(data["id_number"]) == 12 else "", phone=phone,
-                                       ward=site.unit)
-        audit_record(actor=request.user, action="person.walk_in_created", target=person)
-        visit = visit_check_in(actor=request.user, person_id=person.pk)
-    return redirect("vaccination_console:site_visit", pk=visit.pk)
+    if form.is_valid():
+        try:
+            visit = walk_in_check_in(actor=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            form_error(form, error)
+        else:
+            return redirect("vaccination_console:site_visit", pk=visit.pk)
+    # Refused: the check-in page with the walk-in as typed, each refusal beside its field.
+    return _check_in_page(request, CheckInSearchForm(), walk_in=form)
 
 
 def _site_visit(request, pk):
