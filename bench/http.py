@@ -251,6 +251,9 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=5, help="gunicorn sync workers")
     parser.add_argument("--seconds", type=float, default=5.0, help="length of each throughput measurement")
     parser.add_argument("--only", default=",".join(PAGES))
+    parser.add_argument("--profile", choices=PAGES, help="no server: where N requests of this page spend their time "
+                                                         "in-process (queries of one request, then cProfile)")
+    parser.add_argument("--requests", type=int, default=200, help="requests profiled with --profile")
     args = parser.parse_args()
     if not shutil.which("wrk"):
         sys.exit("bench/http.py needs wrk: apt-get install -y wrk")
@@ -275,6 +278,10 @@ def main() -> None:
         env = environment(database_url, work, redis_url)
         subprocess.run([sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=ROOT, env=env,
                        check=True)
+        if args.profile:
+            profile(requests[args.profile], args.requests)
+            shutil.rmtree(work, ignore_errors=True)
+            return
         port = 8700 + os.getpid() % 200
         base = f"http://127.0.0.1:{port}"
         server = subprocess.Popen(
@@ -299,6 +306,40 @@ def main() -> None:
     shutil.rmtree(work, ignore_errors=True)
     for name, value in results.items():
         print(f"ratio http_{name} = {value:.3f}")
+
+
+def profile(spec: dict, count: int) -> None:
+    """The page's queries in one request (after a first that fills the caches), then cProfile over `count`."""
+    import cProfile
+    import pstats
+
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    client = Client(SERVER_NAME="127.0.0.1")
+    name, _sep, value = spec.get("cookie", "").partition("=")
+    if name:
+        client.cookies[name] = value
+    method = spec.get("method", "GET")
+
+    def get():
+        response = client.get(spec["path"]) if method == "GET" else client.post(spec["path"], spec["form"])
+        assert response.status_code == spec["expect"], response.status_code
+        return response
+
+    get()
+    with CaptureQueriesContext(connection) as queries:
+        get()
+    for query in queries.captured_queries:
+        print(f"{query['time']:>7} s  {query['sql'][:300]}")
+    print(f"{len(queries)} queries in one request")
+    profiler = cProfile.Profile()
+    started = time.perf_counter()
+    profiler.runcall(lambda: [get() for _ in range(count)])
+    print(f"{count} requests in {time.perf_counter() - started:.2f} s (under the profiler)")
+    pstats.Stats(profiler).sort_stats("cumulative").print_stats(60)
+    pstats.Stats(profiler).sort_stats("tottime").print_stats(25)
 
 
 def run(pages, requests, base, lua, args) -> dict:

@@ -13,12 +13,10 @@ from registry.console import console_view
 from registry.models import AdministrativeUnit, Facility
 from registry.replica import replica_reads
 from vaccination.imports.sheets import csv_bytes, safe_cell, xlsx_bytes
-from vaccination.models import Registration
 from vaccination.selectors import doses_given_between
 
-from . import selectors, tables, tilemap
-
-SORTS = {"name": "name", "first": "first_pct", "full": "full_pct", "total": "total"}
+from . import selectors
+from .dashboard import SORTS, dashboard_shown
 
 
 class PeriodForm(forms.Form):
@@ -38,24 +36,9 @@ def _area(request):
 def dashboard_view(request):
     area = _area(request)
     today = selectors.today_local()
-    days = selectors.per_day(area, today)
-    peak = max((n for _day, n in days), default=0) or 1
-    rows = selectors.breakdown(area)
     sort = request.GET.get("sort", "name")
-    key = SORTS.get(sort, "name")
-    rows.sort(key=lambda r: (r[key] is None, r[key] if key == "name" else -(r[key] or 0)))
-    totals = selectors.totals(area, today)
-    days = [(day, n, round(100 * n / peak)) for day, n in days]
-    waiting = selectors.waiting(area)
     return render(request, "reporting/dashboard.html", {
-        "area": area, "totals": totals, "target_pct": round(100 * totals["total"] / totals["target"], 3),
-        "chart_bars": tables.chart_bars(days), "chart_rows": tables.chart_rows(days), "sort": sort,
-        "map_tiles": tilemap.province_map(rows) if area.child == "province" else "",
-        "map_legend": tilemap.legend_items(), "breakdown_rows": tables.breakdown_rows(area, rows),
-        "waiting": waiting, "waiting_rows": tables.waiting_rows(area, waiting), "stock": selectors.stock(area, today),
-        "reactions": selectors.reactions(area),
-        "stage_labels": [Registration.Status(s).label for s in (
-            "submitted", "approved", "allocated", "scheduled", "no_show")],
+        **dashboard_shown(area, today, sort if sort in SORTS else "name"), "area": area, "sort": sort,
         "action": selectors.needs_action(request.user, area) if area.level != "national" else None,
         "period": PeriodForm(initial={"date_from": today - datetime.timedelta(days=6), "date_to": today}),
         "query": request.GET.urlencode(),

@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from registry.forms import ListedModelChoiceField
 from registry.forms import ward_in_district_check
 from registry.models import AdministrativeUnit, Facility, Organisation, PriorityGroup, Vaccine
 
@@ -93,14 +94,14 @@ class CancelConfirmForm(forms.Form):
 class RegistrationFilterForm(forms.Form):
     status = forms.ChoiceField(label=_("Status"), required=False,
                                choices=[("", _("All"))] + list(Registration.Status.choices))
-    priority_group = forms.ModelChoiceField(label=_("Priority group"), queryset=PriorityGroup.objects.all(),
+    priority_group = ListedModelChoiceField(label=_("Priority group"), queryset=PriorityGroup.objects.all(),
                                             required=False)
-    district = forms.ModelChoiceField(label=_("District"), queryset=AdministrativeUnit.objects.none(), required=False)
+    district = ListedModelChoiceField(label=_("District"), queryset=AdministrativeUnit.objects.none(), required=False)
     age_band = forms.ChoiceField(label=_("Age"), required=False, choices=[
         ("", _("All")), ("0-17", _("Under 18")), ("18-49", "18–49"), ("50-64", "50–64"), ("65-", _("65 and over"))])
     date_from = forms.DateField(label=_("Registered from"), required=False, widget=DATE_INPUT)
     date_to = forms.DateField(label=_("Registered until"), required=False, widget=DATE_INPUT)
-    organisation = forms.ModelChoiceField(label=_("Organisation"), queryset=Organisation.objects.none(),
+    organisation = ListedModelChoiceField(label=_("Organisation"), queryset=Organisation.objects.none(),
                                           required=False)
     q = forms.CharField(label=_("Name, phone or ID number"), required=False, max_length=100)
 
@@ -115,7 +116,7 @@ class RejectForm(forms.Form):
 
 
 class AllocateForm(forms.Form):
-    district = forms.ModelChoiceField(label=_("Allocate to"), queryset=AdministrativeUnit.objects.none(),
+    district = ListedModelChoiceField(label=_("Allocate to"), queryset=AdministrativeUnit.objects.none(),
                                       required=False, empty_label=_("Each person's own district"))
 
     def __init__(self, *args, districts, **kwargs):

@@ -108,7 +108,7 @@ def person_qr_rotate_view(request, pk: int):
 def declaration_list_view(request):
     page = Paginator(declarations_for(request.user), settings.CITIZEN_PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "citizens/declaration_list.html", {
-        "page": page, "qrs": {d.pk: qr_svg(d.qr_text, box_size=3) for d in page},
+        "page": page, "rows": [(d, qr_svg(d.qr_text, box_size=3)) for d in page],
     })
 
 

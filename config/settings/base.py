@@ -427,3 +427,15 @@ CLINIC_SLOTS_PER_PUBLISH = env_int("CLINIC_SLOTS_PER_PUBLISH", 200)
 CLINIC_REMINDER_SECONDS = env_int("CLINIC_REMINDER_SECONDS", 15 * 60)
 CELERY_BEAT_SCHEDULE["clinic-reminders"] = {"task": "clinics.tasks.booking_reminders_send",
                                             "schedule": float(CLINIC_REMINDER_SECONDS)}
+
+# Pages under load (E2, issue 12). Form widgets: inputs and selects drawn in Python, the same HTML as Django's
+# widget templates (registry/renderers.py). Sessions: with Redis, SESSION_ENGINE "registry.sessions" reads a
+# session from the cache and writes it to the cache and the database, so a Redis outage signs nobody out and loses
+# nothing; a cached copy lives at most SESSION_CACHE_SECONDS (a session ended while Redis was unreachable cannot
+# outlive that). Without Redis each process's memory cache would hold its own copy: sessions stay in the database.
+FORM_RENDERER = "registry.renderers.FastWidgetRenderer"
+SESSION_ENGINE = env_str("SESSION_ENGINE", "registry.sessions" if REDIS_URL else "django.contrib.sessions.backends.db")
+SESSION_CACHE_SECONDS = env_int("SESSION_CACHE_SECONDS", 300)
+# The console dashboard's figures and drawn tables per area and language are kept this many seconds in the cache
+# (the page shows when they were computed); 0 computes them on every request.
+DASHBOARD_CACHE_SECONDS = env_int("DASHBOARD_CACHE_SECONDS", 30)

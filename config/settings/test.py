@@ -36,3 +36,5 @@ if DATABASE_REPLICA_URL or DATABASES["default"]["ENGINE"].endswith("postgresql")
         pool=None)
     DATABASES["replica"]["CONN_MAX_AGE"] = 0
     MIDDLEWARE, DATABASE_ROUTERS = with_replica(DATABASES, MIDDLEWARE, [])
+# Tests read the dashboard's figures right after writing them; tests/reporting/test_dashboard_cache.py turns it on.
+DASHBOARD_CACHE_SECONDS = 0

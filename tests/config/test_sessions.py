@@ -1,7 +1,11 @@
 """Staff sessions last a working day; citizens stay signed in on their phone for a month (both settable)."""
 from datetime import timedelta
 
+from django.conf import settings
 from django.contrib.sessions.models import Session
+from django.core.cache import caches
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 from django_otp.oath import totp
@@ -20,6 +24,51 @@ def _lasts(client, response) -> int:
     remaining = (stored.expire_date - timezone.now()).total_seconds()
     assert abs(remaining - int(cookie["max-age"])) < 60
     return int(cookie["max-age"])
+
+
+def _cached_copy_expires(session) -> None:
+    """With SESSION_ENGINE cached_db the session is read from the cache first (the database holds it too)."""
+    if hasattr(session, "cache_key"):
+        caches[settings.SESSION_CACHE_ALIAS].delete(session.cache_key)
+
+
+def test_sessions_are_read_from_the_cache_and_kept_in_the_database(world, client, settings):
+    """A session costs no database query per page, and a cache outage signs nobody out: every session is also
+    written to the database, which serves it when the cache has lost it or cannot be reached."""
+    settings.SESSION_ENGINE = "registry.sessions"  # the default wherever REDIS_URL is set
+    client.post(reverse("console:login"), {"username": "district_ba_dinh", "password": PASSWORD})
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(reverse("console:home")).status_code == 200
+    assert not any("django_session" in q["sql"] for q in queries.captured_queries)
+    caches[settings.SESSION_CACHE_ALIAS].clear()  # Redis restarted
+    assert client.get(reverse("console:home")).status_code == 200
+    assert Session.objects.filter(session_key=client.session.session_key).exists()
+
+
+def test_a_cache_outage_is_served_by_the_database(world, client, settings, monkeypatch):
+    """Sign-in, pages and sign-out all work while every cache call fails (Django's cached_db gives a 500)."""
+    settings.SESSION_ENGINE = "registry.sessions"
+    cache = caches[settings.SESSION_CACHE_ALIAS]
+
+    def down(*args, **kwargs):
+        raise ConnectionError("Redis is down")
+
+    for name in ("get", "set", "delete", "has_key", "__contains__"):
+        monkeypatch.setattr(cache, name, down)
+    response = client.post(reverse("console:login"), {"username": "district_ba_dinh", "password": PASSWORD})
+    assert response.status_code == 302
+    assert client.get(reverse("console:home")).status_code == 200
+    client.post(reverse("console:logout"))
+    assert client.get(reverse("console:home")).status_code == 302
+
+
+def test_a_cached_session_lives_at_most_the_cache_length(world, client, settings):
+    """A session ended while Redis was unreachable stays in Redis at most SESSION_CACHE_SECONDS."""
+    settings.SESSION_ENGINE = "registry.sessions"
+    settings.SESSION_CACHE_SECONDS = 120
+    client.post(reverse("console:login"), {"username": "district_ba_dinh", "password": PASSWORD})
+    store = client.session
+    assert store._cache_seconds(store.get_expiry_age()) == 120
 
 
 def test_staff_session_lasts_eight_hours(world, client):
@@ -41,6 +90,7 @@ def test_staff_session_ends_after_its_time(world, client, settings):
     assert client.get(reverse("console:home")).status_code == 200
     Session.objects.filter(session_key=client.session.session_key).update(
         expire_date=timezone.now() - timedelta(seconds=1))  # what 8 hours of waiting does to the stored session
+    _cached_copy_expires(client.session)  # and to its copy in the cache, kept for the session's own length
     response = client.get(reverse("console:home"))
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("console:login"))

@@ -11,17 +11,19 @@ from registry.console import console_view, form_errors_as_messages, paginate, pa
 from registry.models import AdministrativeUnit, Facility
 from registry.selectors import facility_list, organisation_list, unit_list
 
+from ..course import vaccine_mixed
 from ..forms import (
     AdjustForm, AllocateForm, BookForm, LotReceiveForm, RegistrationFilterForm, RejectForm, SessionForm, TransferForm,
 )
 from ..models import Appointment, Lot
 from ..selectors import (
     balance_list, expiry_warning_date, lots_usable, movement_list, registration_counts, registration_filter,
-    registration_list, registration_queue, session_list, staff_facility, waiting_list,
+    registration_list, registration_queue_rows, session_list, staff_facility, waiting_list,
 )
 from ..services.registrations import registrations_allocate, registrations_approve, registrations_reject
 from ..services.sessions import appointment_book, appointment_no_show, session_create, session_schedule_auto
 from ..services.stock import NEXT_LEVEL, lot_receive, stock_adjust, stock_transfer
+from .console_rows import queue_rows
 
 FILTER_FIELDS = ["status", "priority_group", "district", "age_band", "date_from", "date_to", "organisation", "q"]
 
@@ -49,15 +51,15 @@ def registration_list_view(request):
     form, rows, filters = _filtered(request, data)
     status = filters.get("status") or ""
     counts = registration_counts(registration_filter(rows, **{**filters, "status": ""}), total=not status)
-    matching = registration_queue(registration_filter(rows, **filters))
-    page = paginate_uncounted(request, matching)
+    page = paginate_uncounted(request, registration_queue_rows(registration_filter(rows, **filters)))
     query = data.copy()
     query.pop("page", None)
     return render(request, "vaccination/console/registration_list.html", {
-        "form": form, "page": page, "counts": counts, "statuses": form.fields["status"].choices[1:],
+        "form": form, "page": page, "rows": queue_rows(page),
+        "state_counts": [(value, label, counts[value]) for value, label in form.fields["status"].choices[1:]],
         "matching": counts[status],
         "query_string": query.urlencode(), "reject_form": RejectForm(),
-        "allocate_form": AllocateForm(districts=_districts(request.user), prefix="allocate"),
+        "allocate_form": AllocateForm(districts=form.fields["district"].queryset, prefix="allocate"),
     })
 
 
@@ -239,9 +241,12 @@ def session_detail_view(request, pk: int):
             "slot_start", "pk"))), pk=pk)
     waiting = None
     if request.user.has_perm("vaccination.schedule_registration"):
-        waiting = waiting_list(user=request.user, on=session.date).filter(
-            allocated_district__code=session.site.unit.district_code,
-            allocated_district__level="district")[:20]
+        # Each waiting person with whether booking them here mixes vaccines (then the district gives a reason).
+        waiting = [{"registration": registration,
+                    "mixes": vaccine_mixed(registration.required_vaccine_id, session.vaccine_id)}
+                   for registration in waiting_list(user=request.user, on=session.date).filter(
+                       allocated_district__code=session.site.unit.district_code,
+                       allocated_district__level="district")[:20]]
     return render(request, "vaccination/console/session_detail.html", {
         "session": session, "waiting": waiting, "book_form": BookForm(),
     })

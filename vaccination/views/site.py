@@ -41,8 +41,9 @@ def day_view(request):
         "slot_start", "pk")
     visited = {v.appointment_id: v for v in visits if v.appointment_id}
     return render(request, "vaccination/site/day.html", {
-        "sessions": sessions, "visits": visits, "counters": counters, "search": CheckInSearchForm(),
-        "appointments": [(a, visited.get(a.pk)) for a in booked], "steps": Visit.Step.choices,
+        "sessions": sessions, "walk_ins": [v for v in visits if v.walk_in], "search": CheckInSearchForm(),
+        "appointments": [(a, visited.get(a.pk)) for a in booked],
+        "step_counts": [(label, counters[step]) for step, label in Visit.Step.choices],
     })
 
 

@@ -1,0 +1,72 @@
+"""Form widgets drawn in Python: the same HTML as Django's own widget templates, without a template per option.
+
+Django draws a <select> by rendering one small template per option (and one more per attribute list). On the
+province queue, whose filter offers every district, organisation and priority group, that cost a third of the
+page. This renderer writes the plain input and select widgets directly, character for character what
+django/forms/widgets/{input,select,select_option,attrs}.html write (tests/registry/test_renderers.py compares
+them), and hands every other template (radio lists, file inputs, whole forms) to Django's templates.
+"""
+from django.forms.renderers import DjangoTemplates
+from django.utils.formats import localize
+from django.utils.html import conditional_escape, escape
+from django.utils.safestring import SafeData, SafeString, mark_safe
+from django.utils.timezone import template_localtime
+
+_WIDGETS = "django/forms/widgets/"
+_INPUTS = frozenset(_WIDGETS + name + ".html" for name in (
+    "input", "text", "number", "email", "url", "password", "hidden", "date", "datetime", "time", "search", "tel",
+    "color", "checkbox"))
+_SELECT, _OPTION = _WIDGETS + "select.html", _WIDGETS + "select_option.html"
+
+
+def _formatted(value) -> str:
+    """`{{ value|stringformat:'s' }}`: "%s" of the raw value, escaped unless it was already safe."""
+    text = "%s" % value
+    return text if isinstance(value, SafeData) else escape(text)
+
+
+def _shown(value) -> str:
+    """`{{ value }}` in a template: localised, then escaped unless safe."""
+    return conditional_escape(localize(template_localtime(value)))
+
+
+def _attrs(attrs: dict) -> str:
+    return "".join(
+        f" {conditional_escape(name)}" if value is True else f' {conditional_escape(name)}="{_formatted(value)}"'
+        for name, value in attrs.items() if value is not False)
+
+
+def _input(widget: dict) -> str:
+    value = "" if widget["value"] is None else f' value="{_formatted(widget["value"])}"'
+    return (f'<input type="{conditional_escape(widget["type"])}" name="{conditional_escape(widget["name"])}"{value}'
+            f'{_attrs(widget["attrs"])}>')
+
+
+def _select(widget: dict) -> str | None:
+    parts = [f'<select name="{conditional_escape(widget["name"])}"{_attrs(widget["attrs"])}>']
+    for group_name, options, _index in widget["optgroups"]:
+        if group_name:
+            parts.append(f'\n  <optgroup label="{_shown(group_name)}">')
+        for option in options:
+            if option["template_name"] != _OPTION:
+                return None
+            parts.append(f'\n  <option value="{_formatted(option["value"])}"{_attrs(option["attrs"])}>'
+                         f'{_shown(option["label"])}</option>\n')  # the option template's own last newline
+        if group_name:
+            parts.append("\n  </optgroup>")
+    parts.append("\n</select>")
+    return "".join(parts)
+
+
+class FastWidgetRenderer(DjangoTemplates):
+    """FORM_RENDERER: plain inputs and selects in Python, everything else through Django's templates."""
+
+    def render(self, template_name, context, request=None):
+        html = None
+        if template_name in _INPUTS:
+            html = _input(context["widget"])
+        elif template_name == _SELECT:
+            html = _select(context["widget"])
+        if html is None:
+            return super().render(template_name, context, request=request)
+        return mark_safe(html) if not isinstance(html, SafeString) else html

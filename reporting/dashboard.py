@@ -1,0 +1,82 @@
+"""What the dashboard shows of an area, computed at most every DASHBOARD_CACHE_SECONDS and kept in Django's cache.
+
+The figures already read from the replica and tolerate its lag; a few more seconds cost nobody anything, while
+the national page at a million doses (63 provinces, 30 days, every province's stages, the map) cost far more to
+compute and draw than any other console page. The page says when its figures were computed. The cache is a
+convenience, never a dependency: when it is down the figures are computed afresh and the page still answers.
+Nothing here decides who may see an area: the view asks `selectors.area_for` first, and the key is the area.
+"""
+import datetime
+import logging
+
+from django.conf import settings
+from django.core.cache import cache
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+
+from vaccination.models import Registration
+
+from . import selectors, tables, tilemap
+
+logger = logging.getLogger(__name__)
+
+CACHE_VERSION = 1
+# Sort keys of the breakdown table (?sort=…) and the row field each sorts by.
+SORTS = {"name": "name", "first": "first_pct", "full": "full_pct", "total": "total"}
+STAGES = ("submitted", "approved", "allocated", "scheduled", "no_show")
+# Days of supply past which the stock table says "more than a year" instead of a figure.
+SUPPLY_DAYS_SHOWN = 365
+
+
+def _supply(days: int | None) -> str:
+    if days is None:
+        return _("Not used in the last 7 days")
+    return _("More than a year") if days > SUPPLY_DAYS_SHOWN else str(days)
+
+
+def _compute(area: selectors.Area, today: datetime.date, sort: str) -> dict:
+    days = selectors.per_day(area, today)
+    peak = max((n for _day, n in days), default=0) or 1
+    days = [(day, n, round(100 * n / peak)) for day, n in days]
+    rows = selectors.breakdown(area)
+    key = SORTS[sort]
+    rows.sort(key=lambda r: (r[key] is None, r[key] if key == "name" else -(r[key] or 0)))
+    totals = selectors.totals(area, today)
+    waiting = selectors.waiting(area)
+    return {
+        "as_of": timezone.now(), "totals": totals, "target_pct": round(100 * totals["total"] / totals["target"], 3),
+        "chart_bars": tables.chart_bars(days), "chart_rows": tables.chart_rows(days),
+        "map_tiles": tilemap.province_map(rows) if area.child == "province" else "",
+        "map_legend": tilemap.legend_items(), "breakdown_rows": tables.breakdown_rows(area, rows),
+        "waiting": bool(waiting), "waiting_rows": tables.waiting_rows(area, waiting),
+        "stock": [{**row, "supply": _supply(row["days"])} for row in selectors.stock(area, today)],
+        "reactions": selectors.reactions(area),
+        "stage_labels": [str(Registration.Status(s).label) for s in STAGES],
+    }
+
+
+def _key(area: selectors.Area, today: datetime.date, sort: str) -> str:
+    codes = ":".join(str(unit.code) if unit else "-" for unit in (area.province, area.district))
+    return f"reporting:dashboard:{CACHE_VERSION}:{area.level}:{codes}:{today.isoformat()}:{sort}:{get_language()}"
+
+
+def dashboard_shown(area: selectors.Area, today: datetime.date, sort: str) -> dict:
+    """The dashboard's figures and drawn tables for `area` in the reader's language, `sort` one of SORTS."""
+    seconds = settings.DASHBOARD_CACHE_SECONDS
+    if seconds <= 0:
+        return _compute(area, today, sort)
+    key = _key(area, today, sort)
+    try:
+        shown = cache.get(key)
+    except Exception:  # connection refused, timeout, bad data: compute
+        logger.warning("dashboard: cache unavailable, computing the figures", exc_info=True)
+        shown = None
+    if isinstance(shown, dict):
+        return shown
+    shown = _compute(area, today, sort)
+    try:
+        cache.set(key, shown, seconds)
+    except Exception:
+        logger.warning("dashboard: cache unavailable, figures not kept", exc_info=True)
+    return shown
