@@ -2,6 +2,7 @@
 selectors and services of the clinics pages."""
 import datetime
 
+from django.conf import settings
 from django.http import Http404
 from django.urls import reverse
 from ninja import Field, Query, Router, Schema
@@ -146,10 +147,20 @@ def booking_withdraw(request, booking_id: int):
     return _booking(booking_cancel(actor=request.user, booking_id=booking_id))
 
 
-@router.get("/consultations", response=list[HistoryOut],
+class HistoryPage(Schema):
+    count: int
+    limit: int
+    offset: int
+    items: list[HistoryOut]
+
+
+@router.get("/consultations", response=HistoryPage,
             summary="Consultation history: help requests and answers, consultations and visits, newest first")
-def consultations(request):
-    return [HistoryOut(**entry.__dict__) for entry in consultation_history(user=request.user)]
+def consultations(request, page: Query[PageIn]):
+    entries = consultation_history(user=request.user)  # the newest lines of each kind, already bounded
+    limit = max(1, min(page.limit, settings.API_PAGE_MAX))
+    return {"count": len(entries), "limit": limit, "offset": page.offset,
+            "items": [HistoryOut(**entry.__dict__) for entry in entries[page.offset:page.offset + limit]]}
 
 
 @router.get("/appointments", response=list[AppointmentItem],

@@ -280,11 +280,11 @@ def booking_reminders_send(*, now: datetime.datetime | None = None) -> int:
     with translation.override(settings.LANGUAGE_CODE):
         notices = []
         for _pk, person_id, name, starts_at, service, place, address in due:
-            values = {"name": name, "service": services[service], "time": _local(starts_at), "place": place,
-                      "address": address}
+            values = {"name": name, "service": services[service], "time": _local(starts_at), "place": place}
             notices.append(Notice(
                 person_id=person_id, title=_("Reminder: medical appointment tomorrow"),
-                body=_("%(name)s: %(service)s at %(time)s, %(place)s %(address)s.") % values,
+                body=_("%(name)s: %(service)s at %(time)s, %(place)s.") % {
+                    **values, "place": f"{place}, {address}" if address else place},
                 sms_text=ascii_fold(_("Reminder: %(name)s has a medical appointment (%(service)s) at %(time)s, "
                                       "%(place)s.") % values), sms_purpose="reminder"))
     Booking.objects.filter(pk__in=[row[0] for row in due]).update(reminded_at=now)

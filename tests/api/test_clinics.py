@@ -68,7 +68,7 @@ def test_another_citizens_booking_and_people_are_404(client, people, slots):
     refused = post(client, "/clinics/bookings", {"person_id": lan.person.pk, "slot_id": slots[1].pk}, minh)
     assert refused.status_code == 404 and refused["Content-Type"] == "application/problem+json"
     assert client.get("/api/v1/clinics/bookings", **minh).json()["count"] == 0
-    assert client.get("/api/v1/consultations", **minh).json() == []
+    assert client.get("/api/v1/consultations", **minh).json()["items"] == []
     assert Booking.objects.get(pk=booking.pk).status == Booking.Status.BOOKED
 
 
@@ -92,5 +92,7 @@ def test_the_consultation_history_newest_first(client, world, people):
     consultation_record(actor=world["district_ba_dinh"], person_id=lan.person.pk, reason="Ho",
                         advice="Cho uống nhiều nước")
     history = client.get("/api/v1/consultations", **bearer(lan)).json()
-    assert [h["kind"] for h in history] == ["consultation", "help_request"]
-    assert history[0]["answer"] == "Cho uống nhiều nước" and history[1]["text"] == "Con tôi bị ho"
+    assert history["count"] == 2 and [h["kind"] for h in history["items"]] == ["consultation", "help_request"]
+    assert history["items"][0]["answer"] == "Cho uống nhiều nước" and history["items"][1]["text"] == "Con tôi bị ho"
+    second = client.get("/api/v1/consultations", {"limit": 1, "offset": 1}, **bearer(lan)).json()
+    assert [h["kind"] for h in second["items"]] == ["help_request"] and second["count"] == 2
