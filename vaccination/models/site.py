@@ -106,7 +106,10 @@ class DoseClaim(models.Model):
     number). On PostgreSQL the dose table is partitioned by month of `given_at`, and a unique index there would
     have to include it, i.e. hold per month only; this plain table holds them for all months. It is written in the
     same transaction as the dose (vaccination/services/dose_recording.py) and follows its corrections and voids
-    (services/reactions.py), so it always mirrors the dose's person, number and voided flag."""
+    (services/reactions.py), so it always mirrors the dose's person, number, voided flag, time and vaccine.
+
+    The time and vaccine are there for the rules too: the dose transaction and a registration read a person's
+    doses from here, in one index, instead of from every monthly partition (which a person's doses span)."""
 
     # No database foreign key: PostgreSQL cannot reference a partitioned table without its partition key. The
     # services write both rows together; deleting a dose through Django deletes its claim.
@@ -118,6 +121,9 @@ class DoseClaim(models.Model):
     dose_number = models.PositiveSmallIntegerField()
     idempotency_key = models.CharField(max_length=80)
     voided = models.BooleanField(default=False)
+    given_at = models.DateTimeField()
+    vaccine = models.ForeignKey(Vaccine, on_delete=models.PROTECT, db_constraint=False, db_index=False,
+                                related_name="+")
 
     class Meta:
         constraints = [

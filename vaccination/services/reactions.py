@@ -160,7 +160,7 @@ def dose_correct(*, actor, dose_id: int, reason: str, lot: object | None = None,
     dose.save()
     # The rules over every month follow the dose: a voided dose frees its number for the dose given instead.
     DoseClaim.objects.filter(pk=dose.pk).update(person_id=dose.person_id, dose_number=dose.dose_number,
-                                                voided=dose.voided)
+                                                voided=dose.voided, given_at=dose.given_at, vaccine_id=dose.vaccine_id)
     dose_changed.send(sender=Dose, dose=dose, before=facts_before)
     after = {field: str(getattr(dose, field)) for field in DOSE_FIELDS + ["voided"]}
     audit_record(actor=actor, action="dose.correct", target=dose,

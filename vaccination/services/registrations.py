@@ -55,7 +55,7 @@ _PERSON_TO_REGISTER = """
                                 AND r.status IN ({open})),
            (SELECT r.id FROM vaccination_registration r WHERE r.person_id = p.id AND r.status = 'vaccinated'
             ORDER BY r.created_at DESC LIMIT 1),
-           EXISTS (SELECT 1 FROM vaccination_dose d WHERE d.person_id = p.id AND NOT d.voided)
+           EXISTS (SELECT 1 FROM vaccination_doseclaim d WHERE d.person_id = p.id AND NOT d.voided)
            OR EXISTS (SELECT 1 FROM vaccination_declareddose dd JOIN vaccination_registration dr
                       ON dr.id = dd.registration_id WHERE dr.person_id = p.id)
     FROM citizens_person p WHERE p.id = %s AND {{theirs}}{{lock}}""".format(
