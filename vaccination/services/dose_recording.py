@@ -54,7 +54,7 @@ _FACTS = """
     -- One row per earlier dose (the facts above repeat on each), or one row of NULLs for a first dose.
     LEFT JOIN (
         SELECT d.given_at AS given_at, NULL AS given_on, d.dose_number AS dose_number, d.vaccine_id AS vaccine_id
-        FROM vaccination_dose d WHERE d.person_id = %(person)s AND NOT d.voided
+        FROM vaccination_doseclaim d WHERE d.person_id = %(person)s AND NOT d.voided  -- one index, not a month each
         UNION ALL
         SELECT NULL, dd.given_on, dd.dose_number, dd.vaccine_id
         FROM vaccination_declareddose dd JOIN vaccination_registration dr ON dr.id = dd.registration_id
@@ -71,15 +71,16 @@ _DOSE_VALUES = ", ".join(["%s"] * 16)
 # table's sequence (the name registry/partitions.py keeps): a key claimed meanwhile writes no dose row at all.
 _INSERT_DOSE = f"""
     WITH claim AS (
-        INSERT INTO vaccination_doseclaim (dose_id, person_id, dose_number, idempotency_key, voided)
-        VALUES (nextval('vaccination_dose_id_seq'), %s, %s, %s, false)
+        INSERT INTO vaccination_doseclaim (dose_id, person_id, dose_number, idempotency_key, given_at, vaccine_id,
+            voided)
+        VALUES (nextval('vaccination_dose_id_seq'), %s, %s, %s, %s, %s, false)
         ON CONFLICT (idempotency_key) DO NOTHING RETURNING dose_id)
     INSERT INTO vaccination_dose (id, {_DOSE_COLUMNS}) SELECT dose_id, {_DOSE_VALUES} FROM claim RETURNING id"""
 # SQLite (no writes inside WITH): the dose, then its claim; a refused claim rolls the dose back with the transaction.
 _INSERT_DOSE_ALONE = f"INSERT INTO vaccination_dose ({_DOSE_COLUMNS}) VALUES ({_DOSE_VALUES}) RETURNING id"
 _INSERT_CLAIM = """
-    INSERT INTO vaccination_doseclaim (dose_id, person_id, dose_number, idempotency_key, voided)
-    VALUES (%s, %s, %s, %s, false) ON CONFLICT (idempotency_key) DO NOTHING RETURNING dose_id"""
+    INSERT INTO vaccination_doseclaim (dose_id, person_id, dose_number, idempotency_key, given_at, vaccine_id, voided)
+    VALUES (%s, %s, %s, %s, %s, %s, false) ON CONFLICT (idempotency_key) DO NOTHING RETURNING dose_id"""
 _TAKE_FROM_STOCK = """
     UPDATE vaccination_stockbalance SET quantity = quantity - 1, updated_at = %s
     WHERE facility_id = %s AND lot_id = %s AND quantity >= 1 RETURNING quantity"""
@@ -213,7 +214,7 @@ def _take_from_stock(cursor, *, actor, site_id: int, lot_id: int, at: datetime.d
 
 
 def _dose_insert(cursor, values: list, *, claim: list) -> int | None:
-    """Write the dose and its claim (person, dose number, request key); the dose's id, or None when the key was
+    """Write the dose and its claim (person, dose number, request key, time, vaccine); the dose's id, or None when the key was
     claimed meanwhile (the caller then raises, and the transaction keeps nothing)."""
     if connection.vendor == "postgresql":
         cursor.execute(_INSERT_DOSE, [*claim, *values])
@@ -289,7 +290,7 @@ def dose_record(*, actor, person_id: int, site_id: int, lot_id: int, idempotency
         try:
             inserted = _dose_insert(cursor, [adapt(v) if isinstance(v, datetime.datetime) else v
                                              for v in fields.values()],
-                                    claim=[person_id, number, idempotency_key])
+                                    claim=[person_id, number, idempotency_key, adapt(given_at), vaccine.pk])
         except IntegrityError as error:
             if "dose_number" in str(error):  # the claim's one valid dose per (person, number), over every month
                 raise ValidationError({"dose_number": _("Dose %(number)s of this person is already recorded.") % {
