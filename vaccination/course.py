@@ -9,7 +9,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -117,3 +117,14 @@ def level_of(course: list[CourseDose]) -> Level:
         return Level(0, "level-none")
     series = course[-1].vaccine.doses_in_series
     return Level(count, "level-booster" if count > series else "level-full" if count >= series else "level-partial")
+
+
+def vaccine_mixed(required_vaccine_id: int | None, vaccine_id: int) -> bool:
+    """Whether a dose of `vaccine_id` departs from the vaccine the person's primary series must go on with: the
+    mixed-vaccine rule, which asks the district for a reason (the session page shows the reason's box by it)."""
+    return required_vaccine_id is not None and required_vaccine_id != vaccine_id
+
+
+def same_vaccine_q(vaccine_id: int) -> Q:
+    """The registrations `vaccine_mixed` says no to for `vaccine_id`, as a filter (scheduling without mixing)."""
+    return Q(required_vaccine__isnull=True) | Q(required_vaccine=vaccine_id)

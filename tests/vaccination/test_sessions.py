@@ -83,14 +83,21 @@ def test_interval_and_same_vaccine_are_respected(world, lot, django_user_model):
     assert appointment.dose_number == 2 and appointment.mixed_vaccine_reason
 
 
-def test_manual_booking_needs_a_reason_for_another_vaccine(world, lot, django_user_model):
+def test_manual_booking_needs_a_reason_for_another_vaccine(world, lot, people, django_user_model, console_client):
     account, person = citizen_person(django_user_model, "0912000302", "Vũ Thị Ba", PHUC_XA)
     pfizer = Vaccine.objects.get(code="pfizer")
     registration = register(account, person, declared=[{"vaccine": pfizer, "given_on": timezone.localdate()
                                                         - datetime.timedelta(days=40)}])
+    allocate_all(world, people)  # first doses: any vaccine will do
     registrations_approve(officer=world["province_ha_noi"], ids=[registration.pk])
     registrations_allocate(officer=world["province_ha_noi"], ids=[registration.pk])
     session = plan(world, lot)
+    # The session page asks for a reason beside Vũ Thị Ba only: the same rule as the booking service's.
+    page = console_client(world["district_ba_dinh"]).get(
+        reverse("vaccination_console:session_detail", args=[session.pk])).content.decode()
+    rows = page.split('<ul class="waiting">')[1].split("</ul>")[0].split("<li>")[1:]
+    assert len(rows) == 4 and sum("Vũ Thị Ba" in row for row in rows) == 1
+    assert [("Vũ Thị Ba" in row) for row in rows] == [('name="mixed_reason"' in row) for row in rows]
     with pytest.raises(ValidationError) as error:
         appointment_book(actor=world["district_ba_dinh"], registration_id=registration.pk, session_id=session.pk)
     assert "Pfizer" in error.value.messages[0]

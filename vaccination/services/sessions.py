@@ -5,7 +5,7 @@ import datetime
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
-from django.db.models import F, Q, Subquery, Sum
+from django.db.models import F, Subquery, Sum
 from django.http import Http404
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -17,6 +17,7 @@ from registry.models import AdministrativeUnit, Facility
 from registry.selectors import facility_list, jurisdiction_of
 from registry.text import ascii_fold
 
+from ..course import same_vaccine_q, vaccine_mixed
 from ..models import Appointment, Lot, Registration, Session, StockBalance
 from ..selectors import appointment_for_citizen, registration_list, session_list, waiting_list
 from .common import appointments_release, registrations_transition, registration_transition
@@ -153,7 +154,7 @@ def session_schedule_auto(*, actor, session_id: int, allow_mix: bool = False, li
     # On the district's own id (not a join on its code) the waiting-list index serves the order and the limit.
     candidates = waiting_list(user=actor, on=session.date).filter(allocated_district=Subquery(district))
     if not allow_mix:
-        candidates = candidates.filter(Q(required_vaccine__isnull=True) | Q(required_vaccine=session.vaccine_id))
+        candidates = candidates.filter(same_vaccine_q(session.vaccine_id))
     chosen = list(candidates.select_for_update(of=("self",), skip_locked=True).values_list(*BOOKING_FIELDS)[:free])
     if not chosen:
         return 0
@@ -177,7 +178,7 @@ def appointment_book(*, actor, registration_id: int, session_id: int, mixed_reas
     if registration.due_from and registration.due_from > session.date:
         raise ValidationError(_("The next dose is not due before %(date)s.") % {
             "date": registration.due_from.strftime("%d/%m/%Y")})
-    if registration.required_vaccine_id and registration.required_vaccine_id != session.vaccine_id:
+    if vaccine_mixed(registration.required_vaccine_id, session.vaccine_id):
         if not mixed_reason.strip():
             raise ValidationError({"mixed_reason": _(
                 "This person's series is with %(vaccine)s. Give a reason to use another vaccine.") % {
