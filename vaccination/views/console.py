@@ -1,0 +1,299 @@
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Prefetch
+from django.http import Http404, QueryDict
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from registry.console import console_view, form_errors_as_messages, paginate, paginate_uncounted
+from registry.models import AdministrativeUnit, Facility
+from registry.selectors import facility_list, organisation_list, unit_list
+
+from ..course import vaccine_mixed
+from ..forms import (
+    AdjustForm, AllocateForm, BookForm, LotReceiveForm, RegistrationFilterForm, RejectForm, SessionForm, TransferForm,
+)
+from ..models import Appointment, Lot
+from ..selectors import (
+    balance_list, expiry_warning_date, lots_usable, movement_list, registration_counts, registration_filter,
+    registration_list, registration_queue_rows, session_list, staff_facility, waiting_list,
+)
+from ..services.registrations import registrations_allocate, registrations_approve, registrations_reject
+from ..services.sessions import appointment_book, appointment_no_show, session_create, session_schedule_auto
+from ..services.stock import NEXT_LEVEL, lot_receive, stock_adjust, stock_transfer
+from .console_rows import queue_rows
+
+FILTER_FIELDS = ["status", "priority_group", "district", "age_band", "date_from", "date_to", "organisation", "q"]
+
+
+def _districts(user):
+    return unit_list(user=user).filter(level=AdministrativeUnit.Level.DISTRICT).order_by("name")
+
+
+def _filtered(request, data):
+    user = request.user
+    form = RegistrationFilterForm(data, districts=_districts(user), organisations=organisation_list(user=user))
+    rows = registration_list(user=user)
+    filters = {}
+    if form.is_valid():
+        filters = {name: form.cleaned_data.get(name) for name in FILTER_FIELDS}
+        filters["query"] = filters.pop("q") or ""
+    return form, rows, filters
+
+
+@console_view("vaccination.view_registration")
+def registration_list_view(request):
+    data = request.GET.copy()
+    if "status" not in data:
+        data["status"] = "submitted"
+    form, rows, filters = _filtered(request, data)
+    status = filters.get("status") or ""
+    counts = registration_counts(registration_filter(rows, **{**filters, "status": ""}), total=not status)
+    page = paginate_uncounted(request, registration_queue_rows(registration_filter(rows, **filters)))
+    query = data.copy()
+    query.pop("page", None)
+    return render(request, "vaccination/console/registration_list.html", {
+        "form": form, "page": page, "rows": queue_rows(page),
+        "state_counts": [(value, label, counts[value]) for value, label in form.fields["status"].choices[1:]],
+        "matching": counts[status],
+        "query_string": query.urlencode(), "reject_form": RejectForm(),
+        "allocate_form": AllocateForm(districts=form.fields["district"].queryset, prefix="allocate"),
+    })
+
+
+@require_POST
+@console_view("vaccination.view_registration")
+def registration_action_view(request):
+    """Bulk approve, reject or allocate: the ticked rows, or every row matching the filter shown."""
+    action = request.POST.get("action")
+    form, rows, filters = _filtered(request, request.POST)
+    if request.POST.get("all_matching") == "1":
+        # A filter the form refuses would otherwise filter nothing: the action would reach the whole area.
+        if not form.is_valid():
+            form_errors_as_messages(request, form)
+            messages.error(request, _("Nothing was changed: correct the filter, then apply the action again."))
+            return redirect(_back(request))
+        target = {"rows": registration_filter(rows, **filters)}
+    else:
+        ids = [int(pk) for pk in request.POST.getlist("ids") if pk.isdigit()]
+        if not ids:
+            messages.error(request, _("Tick at least one registration, or choose all that match the filter."))
+            return redirect(_back(request))
+        target = {"ids": ids}
+    try:
+        if action == "approve":
+            count = registrations_approve(officer=request.user, **target)
+            messages.success(request, _("%(count)s registrations approved.") % {"count": count})
+        elif action == "reject":
+            reject = RejectForm(request.POST)
+            count = registrations_reject(officer=request.user, reason=reject.data.get("reason", ""), **target)
+            messages.success(request, _("%(count)s registrations rejected.") % {"count": count})
+        elif action == "allocate":
+            allocate = AllocateForm(request.POST, districts=_districts(request.user), prefix="allocate")
+            district = allocate.cleaned_data["district"] if allocate.is_valid() else None
+            count = registrations_allocate(officer=request.user, district=district, **target)
+            messages.success(request, _("%(count)s registrations allocated.") % {"count": count})
+        else:
+            raise Http404
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    return redirect(_back(request))
+
+
+def _back(request) -> str:
+    """The queue as it was shown: only its own filter fields are carried back, re-encoded."""
+    shown = QueryDict(request.POST.get("query_string", ""))
+    query = QueryDict(mutable=True)
+    for name in [*FILTER_FIELDS, "page"]:
+        if name in shown:
+            query.setlist(name, shown.getlist(name))
+    return reverse("vaccination_console:registration_list") + "?" + query.urlencode()
+
+
+@console_view("vaccination.view_registration")
+def registration_detail_view(request, pk: int):
+    registration = get_object_or_404(
+        registration_list(user=request.user).prefetch_related(
+            "events__actor", "declared_doses__vaccine", "appointments__session__site"), pk=pk)
+    return render(request, "vaccination/console/registration_detail.html", {"registration": registration})
+
+
+@console_view("vaccination.view_stockbalance")
+def stock_view(request):
+    user = request.user
+    own = staff_facility(user)
+    balances = balance_list(user=user)
+    facility_id = request.GET.get("facility")
+    shown = None
+    if facility_id and facility_id.isdigit():
+        shown = get_object_or_404(facility_list(user=user), pk=int(facility_id))
+    else:
+        shown = own
+    if shown is None:
+        raise Http404
+    shown_balances = balances.filter(facility=shown)
+    own_lots = lots_usable().filter(balances__facility=own, balances__quantity__gt=0).distinct() if own else []
+    context = {
+        "facility": shown, "own": own, "balances": shown_balances, "warning_date": expiry_warning_date(),
+        "movements": paginate(request, movement_list(user=user).filter(facility=shown)),
+        "children": facility_list(user=user, kind=NEXT_LEVEL.get(own.kind)) if own and own.kind in NEXT_LEVEL else [],
+    }
+    if own is not None and shown.pk == own.pk:
+        if user.has_perm("vaccination.add_lot"):
+            context["receive_form"] = LotReceiveForm()
+        if user.has_perm("vaccination.transfer_stock") and own.kind in NEXT_LEVEL:
+            context["transfer_form"] = TransferForm(targets=context["children"], lots=own_lots)
+        if user.has_perm("vaccination.change_stockbalance"):
+            context["adjust_form"] = AdjustForm(lots=own_lots)
+    return render(request, "vaccination/console/stock.html", context)
+
+
+def _stock_post(request, form, action):
+    if form.is_valid():
+        try:
+            action(form.cleaned_data)
+        except ValidationError as error:
+            for message in error.messages:
+                messages.error(request, message)
+        else:
+            messages.success(request, _("Stock updated."))
+    else:
+        form_errors_as_messages(request, form)
+    return redirect("vaccination_console:stock")
+
+
+@require_POST
+@console_view("vaccination.add_lot")
+def stock_receive_view(request):
+    return _stock_post(request, LotReceiveForm(request.POST), lambda d: lot_receive(actor=request.user, **d))
+
+
+@require_POST
+@console_view("vaccination.transfer_stock")
+def stock_transfer_view(request):
+    own = staff_facility(request.user)
+    if own is None or own.kind not in NEXT_LEVEL:
+        raise PermissionDenied
+    form = TransferForm(request.POST, targets=facility_list(user=request.user, kind=NEXT_LEVEL[own.kind]),
+                        lots=lots_usable())
+    return _stock_post(request, form, lambda d: stock_transfer(
+        actor=request.user, to_facility_id=d["to_facility"].pk, lot_id=d["lot"].pk, quantity=d["quantity"],
+        reason=d["reason"]))
+
+
+@require_POST
+@console_view("vaccination.change_stockbalance")
+def stock_adjust_view(request):
+    own = staff_facility(request.user)
+    if own is None:
+        raise PermissionDenied
+    form = AdjustForm(request.POST, lots=Lot.objects.all())
+    return _stock_post(request, form, lambda d: stock_adjust(
+        actor=request.user, facility_id=own.pk, lot_id=d["lot"].pk, quantity=d["quantity"], kind=d["kind"],
+        reason=d["reason"]))
+
+
+def _session_form(request, data=None):
+    sites = facility_list(user=request.user, kind=Facility.Kind.SITE)
+    lots = lots_usable().filter(balances__facility__in=sites, balances__quantity__gt=0).distinct()
+    return SessionForm(data, sites=sites, lots=lots)
+
+
+@console_view("vaccination.view_session")
+def session_list_view(request):
+    sessions = session_list(user=request.user).order_by("-date", "start_time", "pk")
+    can_plan = request.user.has_perm("vaccination.schedule_registration")
+    return render(request, "vaccination/console/session_list.html", {
+        "page": paginate(request, sessions), "form": _session_form(request) if can_plan else None,
+    })
+
+
+@require_POST
+@console_view("vaccination.schedule_registration")
+def session_create_view(request):
+    form = _session_form(request, request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            session = session_create(actor=request.user, site_id=data["site"].pk, date=data["date"],
+                                     start_time=data["start_time"], end_time=data["end_time"],
+                                     slot_minutes=data["slot_minutes"], people_per_slot=data["people_per_slot"],
+                                     lot_id=data["lot"].pk)
+        except ValidationError as error:
+            for message in error.messages:
+                messages.error(request, message)
+        else:
+            messages.success(request, _("The session is planned with %(count)s places.") % {
+                "count": session.capacity})
+            return redirect("vaccination_console:session_detail", pk=session.pk)
+    else:
+        form_errors_as_messages(request, form)
+    return redirect("vaccination_console:session_list")
+
+
+@console_view("vaccination.view_session")
+def session_detail_view(request, pk: int):
+    session = get_object_or_404(session_list(user=request.user).prefetch_related(
+        Prefetch("appointments", queryset=Appointment.objects.select_related("registration__person").order_by(
+            "slot_start", "pk"))), pk=pk)
+    waiting = None
+    if request.user.has_perm("vaccination.schedule_registration"):
+        # Each waiting person with whether booking them here mixes vaccines (then the district gives a reason).
+        waiting = [{"registration": registration,
+                    "mixes": vaccine_mixed(registration.required_vaccine_id, session.vaccine_id)}
+                   for registration in waiting_list(user=request.user, on=session.date).filter(
+                       allocated_district__code=session.site.unit.district_code,
+                       allocated_district__level="district")[:20]]
+    return render(request, "vaccination/console/session_detail.html", {
+        "session": session, "waiting": waiting, "book_form": BookForm(),
+    })
+
+
+@require_POST
+@console_view("vaccination.schedule_registration")
+def session_schedule_view(request, pk: int):
+    try:
+        count = session_schedule_auto(actor=request.user, session_id=pk,
+                                      allow_mix=request.POST.get("allow_mix") == "1")
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, _("%(count)s people scheduled; each gets an SMS with the time.") % {"count": count})
+    return redirect("vaccination_console:session_detail", pk=pk)
+
+
+@require_POST
+@console_view("vaccination.schedule_registration")
+def session_book_view(request, pk: int):
+    form = BookForm(request.POST)
+    if form.is_valid():
+        try:
+            appointment_book(actor=request.user, registration_id=form.cleaned_data["registration"], session_id=pk,
+                             mixed_reason=form.cleaned_data["mixed_reason"])
+        except ValidationError as error:
+            for message in error.messages:
+                messages.error(request, message)
+        else:
+            messages.success(request, _("The appointment is made."))
+    return redirect("vaccination_console:session_detail", pk=pk)
+
+
+@require_POST
+@console_view("vaccination.change_appointment")
+def appointment_no_show_view(request, pk: int):
+    appointment = get_object_or_404(Appointment.objects.filter(session__in=session_list(user=request.user)), pk=pk)
+    appointment_no_show(actor=request.user, appointment_id=pk)
+    messages.success(request, _("Marked as not come; the person goes back to the district's list."))
+    return redirect("vaccination_console:session_detail", pk=appointment.session_id)
+
+
+@console_view("vaccination.schedule_registration")
+def waiting_list_view(request):
+    return render(request, "vaccination/console/waiting_list.html", {
+        "page": paginate(request, waiting_list(user=request.user)),
+    })
+
