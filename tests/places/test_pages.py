@@ -138,3 +138,17 @@ def test_the_citizen_sees_the_exposure_notice(client, places, world, django_capt
     assert "Có thể đã phơi nhiễm tại Chợ Châu Long" in page and "Ca bệnh xác nhận" in page
     client.force_login(places["hoa"])
     assert "Chợ Châu Long" not in client.get("/places/").content.decode()
+
+
+def test_the_list_pages_read_a_fixed_number_of_queries(client, console_client, places, world,
+                                                        django_assert_max_num_queries):
+    venue, now = places["ba_dinh"], timezone.now()
+    for minutes in range(15):
+        visit_at(venue, places["son"], places["lan"], now - datetime.timedelta(minutes=minutes))
+    client.force_login(places["lan"])
+    with django_assert_max_num_queries(12):
+        assert client.get("/places/").content.decode().count('class="card visit"') == 15
+    officer = console_client(world["province_ha_noi"])
+    with django_assert_max_num_queries(14):
+        listing = officer.get("/console/places/").content.decode()
+    assert "Chợ Châu Long" in listing and "Chợ Hàng Da" in listing and "Chợ Đông Ba" not in listing
