@@ -63,3 +63,19 @@ def test_the_daily_limit_holds_from_several_phones(reference, world, settings):
                            for s in slots[:6]])
     assert Booking.objects.filter(booked_by=user).count() == 2
     assert len(errors) == 4 and all(getattr(e, "code", None) == "rate_limited" for e in errors)
+
+
+def test_two_reminder_runs_at_once_remind_each_booking_once(reference, world):
+    from citizens.models import SmsMessage
+    from clinics.services import booking_reminders_send
+
+    slots = publish(world["site_staff_phuc_xa"], capacity=3)
+    for index in range(6):
+        user, person = _citizen(f"Người Nhắc {index}")
+        booking_create(actor=user, person_id=person.pk, slot_id=slots[index % 4].pk)
+    before = SmsMessage.objects.count()
+    counts = []
+    errors = run_together([lambda: counts.append(booking_reminders_send()) for _ in range(3)])
+    assert errors == [] and sum(counts) == 6
+    assert SmsMessage.objects.count() - before == 6
+    assert not Booking.objects.filter(reminded_at__isnull=True).exists()

@@ -112,10 +112,14 @@ def test_the_day_before_reminder_goes_once(world, lan, slots):
     assert Booking.objects.get(pk=booking.pk).reminded_at is not None
 
 
-def test_the_reminder_task_is_routed_and_scheduled():
+def test_the_reminder_task_is_routed_and_scheduled(lan, slots):
     from django.conf import settings
 
+    from clinics.tasks import booking_reminders_send as task
     from config.celery import TASK_QUEUES
+
+    booking_create(actor=lan, person_id=lan.person.pk, slot_id=slots[0].pk)
+    assert task.delay().get() == 1 and task.delay().get() == 0  # through Celery (eager in tests)
 
     assert TASK_QUEUES["clinics.tasks.booking_reminders_send"] == "default"
     assert settings.CELERY_BEAT_SCHEDULE["clinic-reminders"]["task"] == "clinics.tasks.booking_reminders_send"
