@@ -60,8 +60,17 @@ class ListedChoiceIterator(forms.models.ModelChoiceIterator):
 
 
 class ListedModelChoiceField(forms.ModelChoiceField):
-    """A ModelChoiceField for the short lists of a console filter (districts, priority groups, organisations)."""
+    """A ModelChoiceField for the short lists of a console filter (districts, priority groups, organisations).
+    Given a queryset already read, it keeps it instead of a fresh copy: two forms of one page share one list."""
     iterator = ListedChoiceIterator
+
+    def _set_queryset(self, queryset):
+        if queryset is None or queryset._result_cache is None:
+            return super()._set_queryset(queryset)
+        self._queryset = queryset
+        self.widget.choices = self.choices
+
+    queryset = property(forms.ModelChoiceField._get_queryset, _set_queryset)
 
 
 WARD_NOT_IN_DISTRICT = _("This ward is not in the district chosen.")

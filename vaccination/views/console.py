@@ -29,7 +29,10 @@ FILTER_FIELDS = ["status", "priority_group", "district", "age_band", "date_from"
 
 
 def _districts(user):
-    return unit_list(user=user).filter(level=AdministrativeUnit.Level.DISTRICT).order_by("name")
+    """The districts of the user's area, read once: the filter and the allocation form share the list."""
+    districts = unit_list(user=user).filter(level=AdministrativeUnit.Level.DISTRICT).order_by("name")
+    len(districts)
+    return districts
 
 
 def _filtered(request, data):
