@@ -21,10 +21,12 @@ from .services import booking_mark_attended, booking_mark_no_show, consultation_
 
 
 def _day(raw: str | None) -> datetime.date:
+    """The day asked for (today if none), kept where a day before and after it exist."""
     try:
-        return datetime.date.fromisoformat(raw or "")
+        day = datetime.date.fromisoformat(raw or "")
     except ValueError:
         return timezone.localdate()
+    return min(max(day, datetime.date(1900, 1, 2)), datetime.date(9999, 12, 30))
 
 
 def _day_url(day: datetime.date) -> str:

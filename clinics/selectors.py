@@ -19,7 +19,9 @@ from .models import Booking, Consultation, Slot
 
 
 def day_bounds(day: datetime.date) -> tuple[datetime.datetime, datetime.datetime]:
-    """The start of `day` and of the next, in Viet Nam's time."""
+    """The start of `day` and of the next, in Viet Nam's time (a day typed at the calendar's ends is held inside
+    it, so its next day still exists)."""
+    day = min(max(day, datetime.date(1900, 1, 1)), datetime.date(9999, 12, 30))
     start = timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
     return start, timezone.make_aware(datetime.datetime.combine(day + datetime.timedelta(days=1), datetime.time.min))
 

@@ -96,3 +96,12 @@ def test_the_consultation_history_newest_first(client, world, people):
     assert history["items"][0]["answer"] == "Cho uống nhiều nước" and history["items"][1]["text"] == "Con tôi bị ho"
     second = client.get("/api/v1/consultations", {"limit": 1, "offset": 1}, **bearer(lan)).json()
     assert [h["kind"] for h in second["items"]] == ["help_request"] and second["count"] == 2
+
+
+def test_days_at_the_ends_of_the_calendar_are_answered(client, people, console_client, world):
+    headers = bearer(people["lan"]["account"])
+    for day in ("9999-12-31", "0001-01-01"):
+        found = client.get("/api/v1/clinics/slots", {"service": "general", "day": day}, **headers)
+        assert found.status_code == 200 and found.json()["count"] == 0
+    staff = console_client(world["site_staff_phuc_xa"])
+    assert staff.get("/console/clinics/", {"day": "9999-12-31"}).status_code == 200
