@@ -15,6 +15,13 @@ class Certificate(models.Model):
         SUPERSEDED = "superseded", _("Replaced by a newer certificate")
         REVOKED = "revoked", _("Revoked")
 
+    # from → allowed next states; certificate_issue (superseding) and the revocations refuse anything else.
+    TRANSITIONS = {
+        Status.VALID: {Status.SUPERSEDED, Status.REVOKED},
+        Status.SUPERSEDED: {Status.REVOKED},
+        Status.REVOKED: set(),
+    }
+
     person = models.ForeignKey(Person, verbose_name=_("person"), on_delete=models.PROTECT,
                                related_name="certificates")
     # No database foreign key: PostgreSQL cannot reference the dose table, partitioned by month, without its

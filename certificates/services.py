@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from citizens.models import Person
 from registry.audit import audit_record, audit_record_many
 from registry.selectors import jurisdiction_of
+from registry.transitions import allowed_from, transition_check
 from registry.text import ascii_fold
 from vaccination.models import Dose
 
@@ -95,8 +96,7 @@ def certificate_issue(*, person_id: int, now: datetime.datetime | None = None, f
     current = Certificate.objects.filter(person=person, status=Certificate.Status.VALID).first()
     if latest is None:
         if current:
-            current.status = Certificate.Status.SUPERSEDED
-            current.save(update_fields=["status"])
+            _certificate_supersede(current, by=None)
         return None
     if not force and current and current.dose_id == latest.pk and current.payload == hcert_for(
             latest, uvci=current.uvci):
@@ -111,8 +111,7 @@ def certificate_issue(*, person_id: int, now: datetime.datetime | None = None, f
     qr_text = dcc.sign(hcert=payload, private_key=key.private_key, certificate_der=key.certificate_der,
                        issuer=settings.CERT_ISSUER_COUNTRY, issued_at=now, expires_at=expires)
     if current:
-        current.status = Certificate.Status.SUPERSEDED
-        current.save(update_fields=["status"])
+        _certificate_supersede(current, by=uvci)
     certificate = Certificate.objects.create(
         person=person, dose=latest, uvci=uvci, payload=payload, qr_text=qr_text,
         kid=base64.b64encode(key.kid).decode(), issued_at=now, expires_at=expires)
@@ -120,6 +119,16 @@ def certificate_issue(*, person_id: int, now: datetime.datetime | None = None, f
                  changes={"dose": latest.dose_number, "replaces": current.uvci if current else None})
     log_certificate_issued(certificate=certificate)  # queued; the task gives the batch its indexes and a head
     return certificate
+
+
+def _certificate_supersede(certificate: Certificate, *, by: str | None) -> None:
+    """valid → superseded, by Certificate.TRANSITIONS (the caller holds the person's lock). Replaced by a new one,
+    the new certificate's issue row says so; withdrawn with none after it (every dose voided), a row of its own."""
+    transition_check(certificate, Certificate.Status.SUPERSEDED)
+    certificate.status = Certificate.Status.SUPERSEDED
+    certificate.save(update_fields=["status"])
+    if by is None:
+        audit_record(actor=None, action="certificate.supersede", target=certificate, changes={"replaced_by": None})
 
 
 def _require_revoker(actor) -> None:
@@ -131,7 +140,7 @@ def _require_revoker(actor) -> None:
 def certificate_revoke(*, actor, certificate_id: int, reason: str) -> Certificate:
     _require_revoker(actor)
     certificate = Certificate.objects.select_for_update().get(pk=certificate_id)
-    if certificate.status != Certificate.Status.REVOKED:
+    if certificate.status in allowed_from(Certificate, Certificate.Status.REVOKED):  # revoking twice changes nothing
         certificate.status, certificate.revoked_at = Certificate.Status.REVOKED, timezone.now()
         certificate.revoked_reason, certificate.revoked_by = reason[:300], actor
         certificate.save(update_fields=["status", "revoked_at", "revoked_reason", "revoked_by"])
@@ -145,7 +154,8 @@ def certificate_revoke(*, actor, certificate_id: int, reason: str) -> Certificat
 def certificates_revoke_for_lot(*, actor, lot_id: int, reason: str) -> int:
     """One action: every certificate that rests on a dose from a recalled lot is revoked, set-wise."""
     _require_revoker(actor)
-    rows = Certificate.objects.filter(dose__lot_id=lot_id).exclude(status=Certificate.Status.REVOKED)
+    rows = Certificate.objects.filter(dose__lot_id=lot_id,
+                                      status__in=allowed_from(Certificate, Certificate.Status.REVOKED))
     revoked = list(rows.select_for_update(of=("self",)).values_list("pk", "qr_text"))
     ids, now = [pk for pk, _qr in revoked], timezone.now()
     Certificate.objects.filter(pk__in=ids).update(status=Certificate.Status.REVOKED, revoked_at=now,

@@ -92,6 +92,7 @@ ACTION_LABELS = {
     "certificate.looked_up": gettext_lazy("Certificate looked up without an account"),
     "certificate.revoke": gettext_lazy("Certificate revoked"),
     "certificate.revoke_lot": gettext_lazy("Certificates of a recalled lot revoked"),
+    "certificate.supersede": gettext_lazy("Certificate withdrawn: no confirmed dose left"),
     "citizen.device_signed_in": gettext_lazy("Signed in on a device (the app)"),
     "clinic.booking_attended": gettext_lazy("Medical appointment attended"),
     "clinic.booking_cancel": gettext_lazy("Medical appointment cancelled"),

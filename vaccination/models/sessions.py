@@ -19,6 +19,13 @@ class Session(models.Model):
         CLOSED = "closed", _("Closed")
         CANCELLED = "cancelled", _("Cancelled")
 
+    # from → allowed next states; session_close refuses anything else.
+    TRANSITIONS = {
+        Status.PLANNED: {Status.CLOSED, Status.CANCELLED},
+        Status.CLOSED: set(),
+        Status.CANCELLED: set(),
+    }
+
     site = models.ForeignKey(Facility, verbose_name=_("vaccination site"), on_delete=models.PROTECT,
                              related_name="sessions")
     date = models.DateField(_("date"), db_index=True)

@@ -22,6 +22,16 @@ class Visit(models.Model):
         OBSERVING = "observing", _("Under observation")
         DONE = "done", _("Done")
 
+    # from → allowed next steps; the site's services (services/doses.py, dose_record) refuse anything else.
+    TRANSITIONS = {
+        Step.CHECKED_IN: {Step.SCREENED, Step.DEFERRED, Step.REFERRED},
+        Step.SCREENED: {Step.OBSERVING},
+        Step.OBSERVING: {Step.DONE},
+        Step.DEFERRED: set(),
+        Step.REFERRED: set(),
+        Step.DONE: set(),
+    }
+
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="visits")
     site = models.ForeignKey(Facility, on_delete=models.PROTECT, related_name="visits")
     session = models.ForeignKey(Session, null=True, blank=True, on_delete=models.PROTECT, related_name="visits")
@@ -147,6 +157,14 @@ class Reaction(models.Model):
         ACKNOWLEDGED = "acknowledged", _("Acknowledged")
         CONTACTED = "contacted", _("Contacted")
         CLOSED = "closed", _("Closed")
+
+    # from → allowed next states (staying in a state adds a note); reaction_follow_up refuses anything else.
+    TRANSITIONS = {
+        Status.NEW: {Status.ACKNOWLEDGED, Status.CONTACTED, Status.CLOSED},
+        Status.ACKNOWLEDGED: {Status.ACKNOWLEDGED, Status.CONTACTED, Status.CLOSED},
+        Status.CONTACTED: {Status.CONTACTED, Status.CLOSED},
+        Status.CLOSED: set(),
+    }
 
     class Symptom(models.TextChoices):
         INJECTION_SITE = "injection_site", _("Pain, swelling or redness where injected")

@@ -19,6 +19,7 @@ from citizens.models import HealthDeclaration
 from registry.audit import audit_record
 from registry.models import Facility
 from registry.selectors import jurisdiction_of
+from registry.transitions import transition_check
 
 from .. import screening
 from ..models import Appointment, Dose, Registration, Session, Visit
@@ -92,6 +93,7 @@ def visit_screen(*, actor, visit_id: int, answers: dict, outcome: str, temperatu
         raise ValidationError({"refer_reason": _("Give the reason for the referral.")})
     if outcome not in (Step.SCREENED, Step.DEFERRED, Step.REFERRED):
         raise ValidationError({"outcome": _("Choose the outcome of the screening.")})
+    transition_check(visit, outcome, field="step")
     visit.checklist_version = screening.CHECKLIST_VERSION
     visit.answers = {code: code in yes for code in screening.ITEM_GROUPS}
     visit.temperature, visit.pulse, visit.systolic, visit.diastolic = temperature, pulse, systolic, diastolic
@@ -147,6 +149,7 @@ def visit_observe(*, actor, visit_id: int, note: str = "", reaction: dict | None
     visit = _visit(actor, visit_id)
     if visit.step != Step.OBSERVING:
         raise ValidationError(_("This person is not under observation."))
+    transition_check(visit, Step.DONE, field="step")
     left, early_reason = observation_minutes_left(visit), early_reason.strip()[:300]
     if left and not early_reason:
         raise ValidationError({"early_reason": ngettext(
@@ -174,6 +177,7 @@ def session_close(*, actor, session_id: int, wasted: int = 0, wasted_reason: str
         raise Http404
     if session.status != Session.Status.PLANNED:
         raise ValidationError(_("This session is already closed."))
+    transition_check(session, Session.Status.CLOSED)
     missing = list(Appointment.objects.filter(session=session, status=Appointment.Status.BOOKED)
                    .values_list("registration_id", flat=True))
     appointments_release(registration_ids=missing, to=Appointment.Status.NO_SHOW)

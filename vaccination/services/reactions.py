@@ -16,6 +16,7 @@ from citizens.services.people import person_identity_change
 from registry.audit import audit_record
 from registry.models import Facility
 from registry.selectors import facility_list
+from registry.transitions import transition_check
 
 from ..models import Dose, DoseClaim, HelpRequest, Reaction, ReactionNote, StockMovement
 from ..selectors import help_request_list, reaction_list
@@ -62,6 +63,7 @@ def reaction_follow_up(*, actor, reaction_id: int, status: str, note: str = "") 
         raise Http404
     if status not in Reaction.Status.values or status == Reaction.Status.NEW:
         raise ValidationError({"status": _("Choose the new status.")})
+    transition_check(reaction, status)  # Reaction.TRANSITIONS: nothing moves a closed reaction
     reaction.status = status
     reaction.save(update_fields=["status"])
     ReactionNote.objects.create(reaction=reaction, actor=actor, at=timezone.now(), status=status, note=note)

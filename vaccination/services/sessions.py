@@ -129,8 +129,8 @@ def _free_places(session: Session) -> int:
     """Places left, bounded by the session and by the site's unpromised stock of the lot (locks held)."""
     stock = _lock_site_stock(session.site_id, session.lot_id)
     locked = Session.objects.select_for_update().get(pk=session.pk)
-    session.booked, session.status = locked.booked, locked.status
-    if session.status != Session.Status.PLANNED:
+    session.booked = locked.booked
+    if locked.status != Session.Status.PLANNED:
         return 0
     unpromised = stock - _booked_elsewhere(site_id=session.site_id, lot_id=session.lot_id) - session.booked
     return max(0, min(session.capacity - session.booked, unpromised))
