@@ -83,3 +83,25 @@ def test_every_app_on_disk_has_a_rule():
     """A new app gets a line in ALLOWED before it can import anything unchecked."""
     apps = {path.parent.name for path in ROOT.glob("*/apps.py")}
     assert apps <= APPS, f"add {sorted(apps - APPS)} to the rule table"
+
+
+def test_roles_are_asked_by_name_outside_registry():
+    """`j.is_site`, `facility_of(j)` … (registry.selectors) rather than `j.role == "site"`: code and templates of
+    the other apps never compare a role themselves."""
+    import re
+
+    wrong = []
+    for app in _present():
+        if app == "registry":
+            continue
+        for path in sorted((ROOT / app).rglob("*.py")):
+            for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+                if isinstance(node, ast.Compare) and any(
+                        isinstance(side, ast.Attribute) and side.attr == "role"
+                        for side in [node.left, *node.comparators]):
+                    wrong.append(f"{path.relative_to(ROOT)}:{node.lineno}")
+    for path in sorted((ROOT / "templates").rglob("*.html")):
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            if re.search(r"\.role\s*(==|!=|\bin\b)", line):
+                wrong.append(f"{path.relative_to(ROOT)}:{number}")
+    assert wrong == []
