@@ -12,7 +12,7 @@ from tests.conftest import BA_DINH, HA_NOI, HOAN_KIEM, PHUC_XA
 Level = f.Level
 
 
-def _profile(**overrides):
+def profile_form_data(**overrides):
     data = {
         "full_name": "Nguyễn Thị Lan", "date_of_birth": "1985-03-14", "sex": "F", "nationality": "Việt Nam",
         "phone": "0912345678", "id_kind": "cccd", "id_number": "001185000001", "insurance_number": "DN4010123456789",
@@ -32,7 +32,7 @@ def _own(client) -> Person:
 
 def test_profile_is_saved_with_the_full_address(signed_up):
     person = _own(signed_up)
-    response = signed_up.post(reverse("citizens:person_edit", args=[person.pk]), _profile())
+    response = signed_up.post(reverse("citizens:person_edit", args=[person.pk]), profile_form_data())
     assert response.status_code == 302
     person.refresh_from_db()
     assert person.ward.name == "Phường Phúc Xá" and person.id_number == "001185000001"
@@ -61,7 +61,7 @@ def test_each_field_is_validated_and_nothing_is_written(signed_up, overrides, fi
         overrides = {"district": f.unit(Level.DISTRICT, HOAN_KIEM).pk}
     person = _own(signed_up)
     before = Person.objects.filter(pk=person.pk).values().get()
-    response = signed_up.post(reverse("citizens:person_edit", args=[person.pk]), _profile(**overrides))
+    response = signed_up.post(reverse("citizens:person_edit", args=[person.pk]), profile_form_data(**overrides))
     assert response.status_code == 200
     assert field_message in response.content.decode()
     assert Person.objects.filter(pk=person.pk).values().get() == before
@@ -70,14 +70,14 @@ def test_each_field_is_validated_and_nothing_is_written(signed_up, overrides, fi
 def test_id_number_belongs_to_one_person(signed_up):
     Person.objects.create(full_name="Người khác", id_kind="cccd", id_number="001185000001")
     person = _own(signed_up)
-    page = signed_up.post(reverse("citizens:person_edit", args=[person.pk]), _profile()).content.decode()
+    page = signed_up.post(reverse("citizens:person_edit", args=[person.pk]), profile_form_data()).content.decode()
     assert "Số giấy tờ này đã thuộc về một người khác" in page
     person.refresh_from_db()
     assert person.id_number is None and person.ward is None
 
 
 def test_family_members_are_people_of_their_own(signed_up):
-    response = signed_up.post(reverse("citizens:family_add"), _profile(
+    response = signed_up.post(reverse("citizens:family_add"), profile_form_data(
         full_name="Nguyễn Minh Khôi", date_of_birth="2012-06-01", sex="M", id_number="001212000009", phone=""))
     child = Person.objects.get(full_name="Nguyễn Minh Khôi")
     assert response["Location"] == reverse("citizens:person_detail", args=[child.pk])
@@ -86,7 +86,7 @@ def test_family_members_are_people_of_their_own(signed_up):
     book = signed_up.get(reverse("citizens:book")).content.decode()
     assert "Nguyễn Minh Khôi" in book and "•••••••••009" in book and "001212000009" not in book
     signed_up.post(reverse("citizens:person_edit", args=[child.pk]),
-                   _profile(full_name="Nguyễn Minh Khôi", date_of_birth="2012-06-01", sex="M",
+                   profile_form_data(full_name="Nguyễn Minh Khôi", date_of_birth="2012-06-01", sex="M",
                             id_number="001212000009", phone="", allergies="Tôm"))
     child.refresh_from_db()
     assert child.allergies == "Tôm"
@@ -133,7 +133,7 @@ def test_birth_date_today_is_accepted(signed_up):
     person = _own(signed_up)
     today = timezone.localdate().isoformat()
     response = signed_up.post(reverse("citizens:person_edit", args=[person.pk]),
-                              _profile(date_of_birth=today, insurance_valid_from="", insurance_valid_to=""))
+                              profile_form_data(date_of_birth=today, insurance_valid_from="", insurance_valid_to=""))
     assert response.status_code == 302
     assert Person.objects.get(pk=person.pk).date_of_birth == datetime.date.fromisoformat(today)
     assert User.objects.filter(phone="+84912345678").count() == 1

@@ -8,7 +8,7 @@ import pytest
 from django.urls import reverse
 
 from tests.config.test_production import PRODUCTION
-from tests.config.test_production import _settings as production_settings
+from tests.config.test_production import production_settings
 
 TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
 

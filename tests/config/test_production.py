@@ -19,7 +19,7 @@ def _run(args: list[str], **env) -> subprocess.CompletedProcess:
                           capture_output=True, text=True, timeout=120)
 
 
-def _settings(names: str, **env) -> list[str]:
+def production_settings(names: str, **env) -> list[str]:
     code = ("import django; django.setup(); from django.conf import settings as s; "
             f"print(*[repr(getattr(s, n)) for n in {names.split()!r}], sep='|')")
     result = _run(["-c", code], **env)
@@ -42,20 +42,20 @@ def test_check_deploy_is_silent_with_preload_on_too():
 
 
 def test_production_is_https_only_by_default():
-    values = _settings("SECURE_HSTS_SECONDS SECURE_HSTS_INCLUDE_SUBDOMAINS SECURE_HSTS_PRELOAD SECURE_SSL_REDIRECT "
+    values = production_settings("SECURE_HSTS_SECONDS SECURE_HSTS_INCLUDE_SUBDOMAINS SECURE_HSTS_PRELOAD SECURE_SSL_REDIRECT "
                        "SECURE_PROXY_SSL_HEADER SESSION_COOKIE_SECURE CSRF_COOKIE_SECURE", **PRODUCTION)
     assert values == ["31536000", "True", "False", "True", "('HTTP_X_FORWARDED_PROTO', 'https')", "True", "True"]
 
 
 def test_hsts_preload_and_redirect_are_settable():
-    values = _settings("SECURE_HSTS_PRELOAD SECURE_SSL_REDIRECT SECURE_HSTS_SECONDS", **PRODUCTION,
+    values = production_settings("SECURE_HSTS_PRELOAD SECURE_SSL_REDIRECT SECURE_HSTS_SECONDS", **PRODUCTION,
                        SECURE_HSTS_PRELOAD="1", SECURE_SSL_REDIRECT="0", SECURE_HSTS_SECONDS="600")
     assert values == ["True", "False", "600"]
 
 
 def test_headers_are_strict_in_every_environment():
     for module in ("config.settings.production", "config.settings.local", "config.settings.test"):
-        values = _settings("SECURE_CONTENT_TYPE_NOSNIFF SECURE_REFERRER_POLICY X_FRAME_OPTIONS "
+        values = production_settings("SECURE_CONTENT_TYPE_NOSNIFF SECURE_REFERRER_POLICY X_FRAME_OPTIONS "
                            "SECURE_CROSS_ORIGIN_OPENER_POLICY", **{**PRODUCTION, "DJANGO_SETTINGS_MODULE": module})
         assert values == ["True", "'same-origin'", "'DENY'", "'same-origin'"], module
 

@@ -199,13 +199,13 @@ def test_an_upload_updates_its_own_people_with_audit_and_notice(representative):
 
 
 def test_an_account_holders_own_edit_is_audited_and_told(client, django_user_model):
-    from tests.citizens.test_people import _profile
+    from tests.citizens.test_people import profile_form_data
 
     account = django_user_model.objects.create_citizen("0912345678", "x-Password-9", full_name="Nguyễn Thị Lan")
     person = Person.objects.create(account=account, managed_by=account, full_name="Nguyễn Thị Lan",
                                    phone="+84912345678")
     client.force_login(account)
-    client.post(reverse("citizens:person_edit", args=[person.pk]), _profile(phone="0987654321"))
+    client.post(reverse("citizens:person_edit", args=[person.pk]), profile_form_data(phone="0987654321"))
     event = _identity_event(person)
     assert event.changes["before"]["phone"] == "+84912345678" and event.changes["after"]["phone"] == "+84987654321"
     assert event.changes["after"]["id_number"] == "001185000001" and "allergies" not in event.changes["after"]

@@ -60,16 +60,16 @@ def _figures(model, *key):
     return sorted(row for row in rows if row[-1])
 
 
-def _snapshot():
+def rollup_snapshot():
     return (_figures(DoseDaily, "day", "site_id", "vaccine_id", "dose_number", "completes_series"),
             _figures(RegistrationCount, "district_id", "status"),
             _figures(ReactionDaily, "day", "district_id", "severity", "serious"))
 
 
 def test_rollups_kept_in_step_agree_with_a_rebuild(facts):
-    live = _snapshot()
+    live = rollup_snapshot()
     rollups_rebuild()
-    assert _snapshot() == live
+    assert rollup_snapshot() == live
     assert sum(c for *_rest, c in live[0]) == Dose.objects.filter(voided=False).count()
     by_status = dict(Registration.objects.values_list("status").annotate(n=Count("pk")))
     for status, n in by_status.items():

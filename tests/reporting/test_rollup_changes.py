@@ -14,7 +14,7 @@ from reporting.models import DoseDaily, ReactionDaily, RegistrationCount
 from reporting.rollups import rollups_fold, rollups_rebuild
 from reporting.tasks import rollups_fold as rollups_fold_task
 from tests.conftest import PHUC_XA, TRUC_BACH
-from tests.reporting.test_dashboard import _snapshot, facts  # noqa: F401
+from tests.reporting.test_dashboard import rollup_snapshot, facts  # noqa: F401
 from tests.vaccination.conftest import citizen_person, department, lot, people, register  # noqa: F401
 from vaccination.models import Dose, Registration
 from vaccination.services.doses import dose_record
@@ -28,13 +28,13 @@ def _dashboard_figures(client, **query):
 
 def test_figures_are_exact_before_and_after_the_fold(facts, world, console_client):  # noqa: F811
     national = console_client(world["national"])
-    before = _dashboard_figures(national), _dashboard_figures(national, province=1, district=1), _snapshot()
+    before = _dashboard_figures(national), _dashboard_figures(national, province=1, district=1), rollup_snapshot()
     assert DoseDaily.objects.filter(folded=False).exists() and RegistrationCount.objects.filter(folded=False).exists()
     assert int(before[0]["total"]) == Dose.objects.filter(voided=False).count()
 
     assert rollups_fold_task.delay().get() > 0  # the task beat runs
 
-    after = _dashboard_figures(national), _dashboard_figures(national, province=1, district=1), _snapshot()
+    after = _dashboard_figures(national), _dashboard_figures(national, province=1, district=1), rollup_snapshot()
     assert after == before
     for model in (DoseDaily, RegistrationCount, ReactionDaily):
         assert not model.objects.filter(folded=False).exists()
@@ -52,11 +52,11 @@ def test_changes_after_a_fold_add_to_the_totals(facts, world, lot, django_user_m
     register(account, person)
     dose_record(actor=world["site_staff_phuc_xa"], person_id=person.pk, site_id=world["site_phuc_xa"].pk,
                 lot_id=lot.pk, idempotency_key="after-fold")
-    live = _snapshot()
+    live = rollup_snapshot()
     rollups_fold(batch=1)  # one change per transaction: the batches add up the same
-    assert _snapshot() == live
+    assert rollup_snapshot() == live
     rollups_rebuild()
-    assert _snapshot() == live
+    assert rollup_snapshot() == live
 
 
 def test_the_fold_runs_on_a_schedule():
@@ -189,8 +189,8 @@ def test_rollups_agree_with_a_rebuild_after_parallel_writers_and_folds(tx_world,
     assert errors == []
     assert Dose.objects.count() == 24 and Registration.objects.count() == 8 + 24
 
-    live = _snapshot()
+    live = rollup_snapshot()
     assert sum(n for *_key, n in live[0]) == 24
     assert sum(n for _district, status, n in live[1] if status == "submitted") == 24
     rollups_rebuild()
-    assert _snapshot() == live
+    assert rollup_snapshot() == live
