@@ -2,6 +2,7 @@
 result reads for a person (dates as dd/mm/yyyy, the vaccine by its name)."""
 import datetime
 import re
+import time
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -26,22 +27,47 @@ SIGNED_STATUSES = (dcc.Status.VALID, dcc.Status.EXPIRED, dcc.Status.NOT_YET_VALI
 
 
 def verify_text(qr: str) -> dcc.Verification:
-    result = dcc.verify(qr, trust=trust_by_kid(), at=datetime.datetime.now(datetime.UTC), revoked=is_revoked)
+    reads = _Reads(qr)
+    result = dcc.verify(qr, trust=trust_by_kid(), at=datetime.datetime.now(datetime.UTC), revoked=reads.revoked)
     if result.status in SIGNED_STATUSES:
-        result.log = log_status(qr)
+        result.log = reads.log_status()
     return result
+
+
+class _Reads:
+    """The database reads of one verification: the first revocation check also reads where the public log holds
+    the certificate, in the same round trip."""
+
+    def __init__(self, qr: str):
+        from .transparency.services import certificate_sha256
+
+        try:
+            self.digest = certificate_sha256(qr)
+        except ValueError:
+            self.digest = None
+        self.entry = None
+
+    def revoked(self, uvci: str) -> bool:
+        from .transparency.selectors import certificate_reads
+
+        if self.digest is None or self.entry is not None:
+            return is_revoked(uvci)
+        revoked, self.entry = certificate_reads(uvci=uvci, digest=self.digest)
+        return revoked
+
+    def log_status(self) -> dict:
+        """Whether the public log holds this certificate, its inclusion proof checked against the latest signed
+        head."""
+        from .transparency.selectors import certificate_log_status
+
+        if self.digest is None:
+            return {"status": "not_found", "recorded": False}
+        return certificate_log_status(self.digest, entry=self.entry)
 
 
 def log_status(qr: str) -> dict:
     """Whether the public log holds this certificate, its inclusion proof checked against the latest signed head."""
-    from .transparency.selectors import certificate_log_status
-    from .transparency.services import certificate_sha256
-
-    try:
-        digest = certificate_sha256(qr)
-    except ValueError:
-        return {"status": "not_found", "recorded": False}
-    return certificate_log_status(digest)
+    return _Reads(qr).log_status()
 
 
 def _open_photo(photo):
@@ -105,13 +131,29 @@ def display_date(value) -> str:
     return "/".join(part for part in (day, month, year) if part)
 
 
+_NAMES_SECONDS = 300  # how long a process keeps the vaccines' names (reference data, renamed rarely if ever)
+_names: dict[str, str] = {}
+_names_read_at = -_NAMES_SECONDS
+
+
+def vaccine_names(codes: set[str]) -> dict[str, str]:
+    """The names of the vaccines with these EU product codes. Every verification shows them, so each process keeps
+    the few dozen names and reads them again every few minutes, or at once when asked for a code it lacks."""
+    global _names, _names_read_at
+    now = time.monotonic()
+    if now - _names_read_at > _NAMES_SECONDS or not codes <= _names.keys():
+        _names = dict(Vaccine.objects.exclude(dcc_product="").values_list("dcc_product", "name"))
+        _names_read_at = now
+    return {code: _names[code] for code in codes if code in _names}
+
+
 def verification_display(result: dcc.Verification) -> dict:
     """What the public page shows of a result; vaccines are named from the reference data by EU product code."""
     answer = result.as_json()
     if "holder" not in answer:
         return answer
     codes = {v.get("mp") for v in answer["vaccinations"] if isinstance(v.get("mp"), str)}
-    names = dict(Vaccine.objects.filter(dcc_product__in=codes).values_list("dcc_product", "name")) if codes else {}
+    names = vaccine_names(codes)
     answer["holder"]["date_of_birth"] = display_date(answer["holder"]["date_of_birth"])
     answer["vaccinations"] = [
         {**v, "date": display_date(v.get("dt")), "code": v.get("mp") if isinstance(v.get("mp"), str) else "",

@@ -2,7 +2,9 @@
 the verifier says about one certificate."""
 import base64
 from collections.abc import Iterable
+from dataclasses import dataclass
 
+from django.db import connections, router
 from django.urls import reverse
 
 from ..models import Certificate
@@ -84,15 +86,52 @@ def inclusion_for_uvci(uvci: str, *, tree_size: int | None = None) -> dict | Non
     return answer
 
 
-def certificate_log_status(digest: bytes) -> dict:
+@dataclass(frozen=True)
+class LogEntry:
+    """Where the log holds a certificate's issue, as read with its revocation (`certificate_reads`)."""
+
+    leaf: LogLeaf | None
+    pending: bool
+
+
+def certificate_reads(*, uvci: str, digest: bytes) -> tuple[bool, LogEntry]:
+    """What a verification reads, in one round trip: whether the certificate with this UVCI is revoked, and
+    the log's leaf for the issue of the signed message with this SHA-256 (or whether one waits for its index)."""
+    certificates, leaves, pending = (Certificate._meta.db_table, LogLeaf._meta.db_table,
+                                     PendingLeaf._meta.db_table)
+    sql = f"""
+        SELECT (SELECT 1 FROM {certificates} WHERE uvci = %s AND status = %s LIMIT 1),
+               (SELECT 1 FROM {pending} WHERE cose_sha256 = %s AND event = %s LIMIT 1),
+               leaf."index", leaf.certificate_id, leaf.leaf_data, certificate.uvci
+        FROM (SELECT 1 AS one) AS one
+        LEFT JOIN {leaves} AS leaf ON leaf.cose_sha256 = %s AND leaf.event = %s
+        LEFT JOIN {certificates} AS certificate ON certificate.id = leaf.certificate_id
+        ORDER BY leaf."index" LIMIT 1"""
+    alias = router.db_for_read(LogLeaf)  # the replica inside @replica_reads, as the ORM would
+    with connections[alias].cursor() as cursor:
+        cursor.execute(sql, [uvci, Certificate.Status.REVOKED, digest, formats.ISSUED, digest, formats.ISSUED])
+        revoked, waiting, index, certificate_id, leaf_data, leaf_uvci = cursor.fetchone()
+    leaf = None
+    if index is not None:
+        leaf = LogLeaf(index=index, certificate_id=certificate_id, leaf_data=bytes(leaf_data))
+        leaf.certificate = Certificate(pk=certificate_id, uvci=leaf_uvci)
+    return bool(revoked), LogEntry(leaf=leaf, pending=bool(waiting))
+
+
+def certificate_log_status(digest: bytes, *, entry: LogEntry | None = None) -> dict:
     """What the verifier shows about the certificate whose COSE message has this SHA-256.
 
     The proof is computed and then checked as any outside verifier would: the leaf's bytes name this
-    certificate, the audit path leads to the head's root (RFC 9162 §2.1.3.2), and the head's signature holds."""
-    leaf = (LogLeaf.objects.filter(cose_sha256=digest, event=formats.ISSUED)
-            .select_related("certificate").only("index", "leaf_data", "leaf_hash", "certificate__uvci").first())
+    certificate, the audit path leads to the head's root (RFC 9162 §2.1.3.2), and the head's signature holds.
+    `entry`: the leaf as `certificate_reads` already found it."""
+    if entry is None:
+        leaf = (LogLeaf.objects.filter(cose_sha256=digest, event=formats.ISSUED)
+                .select_related("certificate").only("index", "leaf_data", "leaf_hash", "certificate__uvci").first())
+    else:
+        leaf = entry.leaf
     if leaf is None:
-        if PendingLeaf.objects.filter(cose_sha256=digest, event=formats.ISSUED).exists():
+        if entry.pending if entry is not None else PendingLeaf.objects.filter(
+                cose_sha256=digest, event=formats.ISSUED).exists():
             return {"status": "pending", "recorded": False}
         return {"status": "not_found", "recorded": False}
     uvci = leaf.certificate.uvci

@@ -37,12 +37,23 @@ def _code_send_refusal(*, phone: str, ip: str | None, phone_message: str | None 
     Called inside the caller's transaction: the counter rows stay locked until it commits, so parallel
     requests for one number also take turns at the account and device rows that follow.
     """
+    return _address_refusal(ip) or _number_refusal(phone=phone, phone_message=phone_message)
+
+
+def _address_refusal(ip: str | None) -> str | None:
+    """Count one code request against the client's address. The sign-up and the forgotten password count it before
+    their transaction, as a statement of its own: many people share an address (a carrier's NAT), and a counter
+    row locked until each one's commit would make all their requests take turns."""
     if ip:
         hit = throttle_hit(f"sms-ip:{ip}", limit=settings.OTP_SMS_SENDS_PER_IP,
-                           window_seconds=settings.OTP_SMS_IP_WINDOW_SECONDS)
+                           window_seconds=settings.OTP_SMS_IP_WINDOW_SECONDS, durable=False)
         if not hit.allowed:
             return _("Too many codes were asked for from this connection (%(count)s). Try again after %(time)s.") % {
                 "count": hit.limit, "time": _at(hit.resets_at)}
+    return None
+
+
+def _number_refusal(*, phone: str, phone_message: str | None = None) -> str | None:
     hit = throttle_hit(f"sms-phone:{phone}", limit=settings.OTP_SMS_SENDS_PER_PHONE,
                        window_seconds=settings.OTP_SMS_PHONE_WINDOW_SECONDS)
     if not hit.allowed:
@@ -104,16 +115,23 @@ def code_check(*, user: User, purpose: str, code: str) -> CodeCheck:
     return CodeCheck(False, _("The code is not right. You have %(left)s tries left.") % {"left": left})
 
 
-@transaction.atomic
 def signup_start(*, full_name: str, phone: str, ip: str | None = None) -> User:
     """Create (or refresh) an inactive account and send it a code; nothing is usable until the code is typed.
 
     No password yet: it is chosen with the code (`signup_finish`), so the slow hash is paid only by someone who
-    holds the phone, and a rush of sign-ups costs no hashing at this step. The send is counted first: its
-    counter row for the number stays locked until commit, so two sign-ups for one number in parallel take turns
-    and the second finds the account the first made.
+    holds the phone, and a rush of sign-ups costs no hashing at this step. The send is counted first, against
+    the address (on its own) and then the number: the number's counter row stays locked until commit, so two
+    sign-ups for one number in parallel take turns and the second finds the account the first made.
     """
-    refusal = _code_send_refusal(phone=phone, ip=ip)
+    refusal = _address_refusal(ip)
+    if refusal:
+        raise ValidationError(refusal, code="rate_limited")
+    return _signup_open(full_name=full_name, phone=phone, ip=ip)
+
+
+@transaction.atomic
+def _signup_open(*, full_name: str, phone: str, ip: str | None) -> User:
+    refusal = _number_refusal(phone=phone)
     if refusal:
         raise ValidationError(refusal, code="rate_limited")
     existing = User.objects.select_for_update().filter(phone=phone).first()
@@ -198,14 +216,21 @@ def citizen_authenticate(request, *, phone: str, password: str, ip: str | None =
     return user
 
 
-@transaction.atomic
 def password_reset_start(*, phone: str, ip: str | None = None) -> User | None:
     """Send a reset code if the number has an account; the answer to the person is the same either way.
 
     Numbers without an account are counted and limited exactly like numbers with one, and the refusal does not
     claim that codes were sent, so neither the answer nor the limit tells which numbers have accounts.
     """
-    refusal = _code_send_refusal(phone=phone, ip=ip, phone_message=_(
+    refusal = _address_refusal(ip)
+    if refusal:
+        raise ValidationError(refusal, code="rate_limited")
+    return _password_reset_send(phone=phone, ip=ip)
+
+
+@transaction.atomic
+def _password_reset_send(*, phone: str, ip: str | None) -> User | None:
+    refusal = _number_refusal(phone=phone, phone_message=_(
         "Codes for this number were asked for too many times (%(count)s). Try again after %(time)s."))
     if refusal:
         raise ValidationError(refusal, code="rate_limited")
