@@ -176,6 +176,12 @@ COVERED_URL_NAMES = {
     "reporting:report": "tests/reporting/test_dashboard.py::test_daily_report_and_doses_csv",
     "reporting:doses_csv": "tests/reporting/test_dashboard.py::test_daily_report_and_doses_csv",
     "certificates_console:recall": "tests/certificates/test_certificates.py::test_recall_page_is_national_only",
+    "places_console:venue_list": "test_jurisdiction_apps.py::test_venue_pages_match_jurisdiction",
+    "places_console:venue_detail": "test_jurisdiction_apps.py::test_venue_pages_match_jurisdiction",
+    **{f"clinics_console:{name}": "test_jurisdiction_apps.py::test_clinic_day_and_marking_only_at_the_own_facility"
+       for name in ["day", "publish", "booking_attended", "booking_no_show"]},
+    "clinics_console:consultation_list": "test_jurisdiction_apps.py::test_consultation_pages_match_jurisdiction",
+    "clinics_console:consultation_new": "test_jurisdiction_apps.py::test_consultation_pages_match_jurisdiction",
 }
 
 
