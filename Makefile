@@ -20,6 +20,8 @@ setup: venv
 	$(BIN)/python manage.py load_reference_data
 	$(BIN)/python manage.py certificates_keygen --if-missing
 	$(BIN)/python manage.py seed_demo --base-url http://$(HOST):$(PORT)
+	$(BIN)/python manage.py places_demo --base-url http://$(HOST):$(PORT)
+	$(BIN)/python manage.py clinics_demo --base-url http://$(HOST):$(PORT)
 
 run: setup
 	@echo "Portal: http://$(HOST):$(PORT)/   Staff console: http://$(HOST):$(PORT)/console/"
