@@ -22,7 +22,7 @@ from registry.selectors import jurisdiction_of
 from registry.transitions import transition_check
 
 from .. import screening
-from ..models import Appointment, Dose, Registration, Session, Visit
+from ..models import Appointment, Dose, DoseClaim, Registration, Session, Visit
 from ..models import StockMovement
 from ..selectors import people_for_check_in
 from ..signals import doses_confirmed
@@ -122,7 +122,9 @@ def doses_confirm(*, actor, dose_ids: list[int]) -> int:
 def visit_inject(*, actor, visit_id: int, lot_id: int, idempotency_key: str, override_reason: str = "") -> Dose:
     """Step 3 for a screened person: the live path into `dose_record`."""
     visit = _visit(actor, visit_id)
-    already = Dose.objects.filter(claim__idempotency_key=idempotency_key).first()  # the key's index is the claim's
+    # The key's index is the claim's; its time names the one monthly partition the dose is read from.
+    claim = DoseClaim.objects.filter(idempotency_key=idempotency_key).values("dose_id", "given_at").first()
+    already = Dose.objects.filter(pk=claim["dose_id"], given_at=claim["given_at"]).first() if claim else None
     if already is not None and already.visit_id == visit.pk:
         return already
     if visit.step != Step.SCREENED:
