@@ -228,6 +228,14 @@ class HelpRequest(models.Model):
         ANSWERED = "answered", _("Answered")
         CLOSED = "closed", _("Closed")
 
+    # from → allowed next states (an answered request may be answered again before it closes); help_request_answer
+    # refuses anything else, so a closed request is never answered, nor its person told, twice.
+    TRANSITIONS = {
+        Status.OPEN: {Status.ANSWERED, Status.CLOSED},
+        Status.ANSWERED: {Status.ANSWERED, Status.CLOSED},
+        Status.CLOSED: set(),
+    }
+
     person = models.ForeignKey(Person, verbose_name=_("person"), on_delete=models.PROTECT, related_name="help_requests")
     asked_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     kind = models.CharField(_("what is it about"), max_length=14, choices=Kind.choices)

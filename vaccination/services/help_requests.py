@@ -8,8 +8,9 @@ from django.utils.translation import gettext as _
 
 from registry.models import Facility
 from registry.text import date_text
+from registry.transitions import transition_check
 
-from ..models import Dose, HelpRequest
+from ..models import Dose, DoseClaim, HelpRequest
 from ..selectors import help_request_list
 from .dose_recording import dose_record
 from .reactions import help_request_answer
@@ -33,11 +34,17 @@ def help_request_dose_add(*, actor, request_id: int, lot_id: int, given_at: date
         raise Http404
     if not help_request_takes_dose(actor, request):
         raise PermissionDenied(_("You may not add doses from this request."))
+    key = f"help-{request.pk}-{dose_number}"
+    sent_before = DoseClaim.objects.filter(idempotency_key=key).exists()
+    if not sent_before:  # HelpRequest.TRANSITIONS: a request already closed takes no new dose
+        transition_check(request, HelpRequest.Status.CLOSED)
     dose, _created = dose_record(
         actor=actor, person_id=request.person_id, site_id=request.facility_id, lot_id=lot_id,
-        idempotency_key=f"help-{request.pk}-{dose_number}", given_at=given_at, dose_number=dose_number,
+        idempotency_key=key, given_at=given_at, dose_number=dose_number,
         source=Dose.Source.CORRECTION, confirm=True,
         override_reason=_("Missing dose added from help request %(id)s") % {"id": request.pk})
+    if sent_before and request.status == HelpRequest.Status.CLOSED:
+        return dose  # the same dose sent again: it and its answer are there already, the person is not told twice
     help_request_answer(actor=actor, request_id=request.pk, answer=_(
         "Dose %(number)s (%(vaccine)s, %(date)s) is now in your record.") % {
         "number": dose.dose_number, "vaccine": dose.vaccine, "date": date_text(dose.given_at)})

@@ -115,16 +115,22 @@ def _tell(person: Person, title: str, body: str, link: str = "") -> None:
 
 @transaction.atomic
 def help_request_answer(*, actor, request_id: int, answer: str, close: bool = True) -> HelpRequest:
+    """The facility in charge answers a help request (closing it unless told otherwise) and the person is told;
+    HelpRequest.TRANSITIONS refuses a request already closed."""
+    if not actor.has_perm("vaccination.change_helprequest"):
+        raise PermissionDenied(_("You may not answer help requests."))
     request = help_request_list(user=actor).select_for_update(of=("self",)).filter(pk=request_id).first()
     if request is None:
         raise Http404
+    to = HelpRequest.Status.CLOSED if close else HelpRequest.Status.ANSWERED
+    current = transition_check(request, to)
     if not answer.strip():
         raise ValidationError({"answer": _("Write the answer the person will read.")})
     request.answer, request.answered_by, request.answered_at = answer, actor, timezone.now()
-    request.status = HelpRequest.Status.CLOSED if close else HelpRequest.Status.ANSWERED
+    request.status = to
     request.save(update_fields=["answer", "answered_by", "answered_at", "status"])
     _tell(request.person, _("Answer from the response center"), answer)
-    audit_record(actor=actor, action="help.answer", target=request)
+    audit_record(actor=actor, action="help.answer", target=request, changes={"from": current, "to": to})
     return request
 
 

@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 from citizens.selectors import people_for
 from citizens.views.common import citizen_required, form_error
 from registry.console import console_view, paginate
+from registry.transitions import allowed_from
 
 from ..course import next_dose, person_course
 from ..forms import FollowUpForm, HelpAnswerForm, HelpRequestForm, MissingDoseForm, ReactionForm
@@ -57,24 +58,42 @@ def help_detail_view(request, pk: int):
     dose_form = MissingDoseForm(request.POST if request.POST.get("form") == "dose" else None, lots=lots,
                                 initial={"dose_number": next_dose(person_course(person)).number})
     if request.method == "POST" and answer_form.is_bound and answer_form.is_valid():
-        help_request_answer(actor=request.user, request_id=help_request.pk, answer=answer_form.cleaned_data["answer"])
-        messages.success(request, _("The answer is sent."))
-        return redirect("vaccination_console:help_list")
+        try:
+            help_request_answer(actor=request.user, request_id=help_request.pk,
+                                answer=answer_form.cleaned_data["answer"])
+        except ValidationError as error:
+            if "status" in getattr(error, "error_dict", {}):
+                return _help_refused(request, help_request, error)
+            form_error(answer_form, error)
+        else:
+            messages.success(request, _("The answer is sent."))
+            return redirect("vaccination_console:help_list")
     if request.method == "POST" and dose_form.is_bound and dose_form.is_valid():
         data = dose_form.cleaned_data
         try:
             help_request_dose_add(actor=request.user, request_id=help_request.pk, lot_id=data["lot"].pk,
                                   given_at=data["given_at"], dose_number=data["dose_number"])
         except ValidationError as error:
+            if "status" in getattr(error, "error_dict", {}):
+                return _help_refused(request, help_request, error)
             form_error(dose_form, error)
         else:
             messages.success(request, _("The missing dose is recorded and the person is told."))
             return redirect("vaccination_console:help_list")
+    answerable = help_request.status in allowed_from(HelpRequest, HelpRequest.Status.CLOSED)
     return render(request, "vaccination/console/help_detail.html", {
-        "help": help_request, "answer_form": answer_form, "dose_form": dose_form,
+        "help": help_request, "answer_form": answer_form, "dose_form": dose_form, "answerable": answerable,
         "doses": person.doses.filter(voided=False).select_related("vaccine", "site"),
-        "can_record": help_request_takes_dose(request.user, help_request),
+        "can_record": answerable and help_request_takes_dose(request.user, help_request),
     })
+
+
+def _help_refused(request, help_request, error):
+    """The move itself was refused (the request was closed meanwhile): said above the page, which now shows the
+    answer already sent instead of the forms."""
+    for message in error.messages:
+        messages.error(request, message)
+    return redirect("vaccination_console:help_detail", pk=help_request.pk)
 
 
 @citizen_required
