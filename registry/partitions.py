@@ -161,6 +161,50 @@ def table_partition(schema_editor, *, table: str, column: str, months_ahead: int
             cursor.execute(definition)
 
 
+def table_unpartition(schema_editor, *, table: str) -> None:
+    """The way back of table_partition (a migration's reverse step): a plain table of the same name, columns, rows,
+    indexes and foreign keys, so that earlier migrations can be unapplied. Does nothing on SQLite, or when the table
+    is plain already."""
+    connection = schema_editor.connection
+    if connection.vendor != "postgresql":
+        return
+    qn = connection.ops.quote_name
+    staging = f"{table}__plain"
+    with connection.cursor() as cursor:
+        if not is_partitioned(cursor, table):
+            return
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        cursor.execute(f"LOCK TABLE {qn(table)} IN ACCESS EXCLUSIVE MODE")
+        cursor.execute("SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint "
+                       "WHERE conrelid = %s::regclass AND contype = 'f'", [table])
+        foreign_keys = cursor.fetchall()
+        cursor.execute("SELECT i.indexname, i.indexdef FROM pg_indexes i WHERE i.schemaname = current_schema() "
+                       "AND i.tablename = %s AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE "
+                       "c.conrelid = %s::regclass AND c.contype = 'p' AND c.conname = i.indexname)", [table, table])
+        indexes = cursor.fetchall()
+        cursor.execute("SELECT pg_get_serial_sequence(%s, 'id')", [table])
+        old_sequence = cursor.fetchone()[0]
+        cursor.execute(f"CREATE TABLE {qn(staging)} (LIKE {qn(table)} INCLUDING DEFAULTS INCLUDING CONSTRAINTS "
+                       f"INCLUDING IDENTITY INCLUDING STORAGE INCLUDING COMMENTS)")
+        cursor.execute(f"ALTER TABLE {qn(staging)} ADD CONSTRAINT {qn(staging + '_pkey')} PRIMARY KEY (id)")
+        cursor.execute(f"INSERT INTO {qn(staging)} SELECT * FROM {qn(table)}")
+        cursor.execute(f"SELECT GREATEST(COALESCE(pg_sequence_last_value(%s::regclass), 0), "
+                       f"COALESCE((SELECT max(id) FROM {qn(table)}), 0))", [old_sequence])
+        last = cursor.fetchone()[0]
+        cursor.execute("SELECT pg_get_serial_sequence(%s, 'id')", [staging])
+        new_sequence = cursor.fetchone()[0]
+        if last:
+            cursor.execute("SELECT setval(%s::regclass, %s)", [new_sequence, last])
+        cursor.execute(f"DROP TABLE {qn(table)}")  # with its partitions
+        cursor.execute(f"ALTER TABLE {qn(staging)} RENAME TO {qn(table)}")
+        cursor.execute(f"ALTER TABLE {qn(table)} RENAME CONSTRAINT {qn(staging + '_pkey')} TO {qn(table + '_pkey')}")
+        cursor.execute(f"ALTER SEQUENCE {new_sequence} RENAME TO {qn(table + '_id_seq')}")
+        for name, definition in foreign_keys:
+            cursor.execute(f"ALTER TABLE {qn(table)} ADD CONSTRAINT {qn(name)} {definition}")
+        for _name, definition in indexes:  # a partitioned index reads "ON ONLY table"; on a plain table, "ON table"
+            cursor.execute(definition.replace(" ON ONLY ", " ON ", 1))
+
+
 def partitions_ensure(*, months_ahead: int, now: datetime.datetime | None = None, using=None) -> list[str]:
     """Create this month's and the next `months_ahead` months' partitions of every partitioned table that lacks
     them; returns the names created (none on a second run, none on SQLite)."""

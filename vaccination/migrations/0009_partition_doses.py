@@ -3,11 +3,17 @@ Their uniqueness over all months stays with vaccination_doseclaim (0008). The fo
 dropped first (0008 for reactions, certificates 0004, which runs before this one)."""
 from django.db import migrations
 
-from registry.partitions import table_partition
+from registry.partitions import table_partition, table_unpartition
 
 
 def partition(apps, schema_editor):
     table_partition(schema_editor, table="vaccination_dose", column="given_at")
+
+
+def unpartition(apps, schema_editor):
+    """Going back to 0008 and before needs a plain table again (0008's way back restores a unique constraint that a
+    partitioned table cannot hold without the month)."""
+    table_unpartition(schema_editor, table="vaccination_dose")
 
 
 class Migration(migrations.Migration):
@@ -19,5 +25,5 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.RunPython(partition, migrations.RunPython.noop, elidable=False),
+        migrations.RunPython(partition, unpartition, elidable=False),
     ]
