@@ -115,7 +115,7 @@ def main() -> None:
         from config.celery import app
         from registry.models import PriorityGroup
         from vaccination.models import Dose, Registration
-        from vaccination.services.doses import dose_record
+        from vaccination.services.dose_recording import dose_record
         from vaccination.services.registrations import (registration_submit, registrations_allocate,
                                                         registrations_approve)
 

@@ -98,7 +98,7 @@ def _record(item) -> None:
     """One dose, as a station sends it (the staff member's user is loaded once per process)."""
     from django.contrib.auth import get_user_model
 
-    from vaccination.services.doses import dose_record
+    from vaccination.services.dose_recording import dose_record
 
     staff_id, person_id, site_id, lot_id = item
     if staff_id not in _actors:

@@ -24,7 +24,8 @@ from vaccination.imports import staff as staff_rows
 from vaccination.imports.services import import_upload
 from vaccination.imports.sheets import csv_bytes
 from vaccination.models import Appointment, ImportBatch
-from vaccination.services.doses import dose_record, doses_confirm, visit_check_in, visit_inject, visit_screen
+from vaccination.services.dose_recording import dose_record, doses_confirm
+from vaccination.services.visit_steps import visit_check_in, visit_inject, visit_screen
 from vaccination.services.reactions import help_request_submit, reaction_report
 from vaccination.services.registrations import registrations_allocate, registrations_approve
 from vaccination.services.sessions import session_create, session_schedule_auto

@@ -29,9 +29,9 @@ SERVICES = {
     ("vaccination/services/dose_recording.py", "_registration_moves_on"),  # the dose: → vaccinated, in SQL
     ("vaccination/services/dose_recording.py", "dose_record"),  # the dose: visit screened → observing, in SQL
     ("vaccination/services/walk_ins.py", "registration_after_dose"),  # a walk-in's course opens as vaccinated
-    ("vaccination/services/doses.py", "visit_screen"),
-    ("vaccination/services/doses.py", "visit_observe"),
-    ("vaccination/services/doses.py", "session_close"),
+    ("vaccination/services/visit_steps.py", "visit_screen"),
+    ("vaccination/services/visit_steps.py", "visit_observe"),
+    ("vaccination/services/sessions.py", "session_close"),
     ("vaccination/services/reactions.py", "reaction_follow_up"),
     ("vaccination/services/reactions.py", "help_request_answer"),  # → answered or closed (the missing dose too)
     ("certificates/services.py", "_certificate_supersede"),

@@ -9,7 +9,7 @@ from citizens.models import Person
 from registry.models import Facility, PriorityGroup, Vaccine
 
 from .models import Lot, Registration
-from .services.doses import dose_record
+from .services.dose_recording import dose_record
 from .services.registrations import registration_submit
 from .services.stock import lot_receive, stock_transfer
 

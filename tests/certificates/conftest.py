@@ -5,7 +5,7 @@ from django.utils import timezone
 
 from tests.conftest import PHUC_XA
 from tests.vaccination.conftest import citizen_person, lot, people, register  # noqa: F401 - fixtures
-from vaccination.services.doses import dose_record
+from vaccination.services.dose_recording import dose_record
 
 
 @pytest.fixture

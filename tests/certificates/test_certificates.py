@@ -122,7 +122,7 @@ def test_recalled_lot_revokes_in_one_action_and_stays_revoked(certified, world, 
 
 
 def test_unconfirmed_doses_get_no_certificate(world, lot, people):
-    from vaccination.services.doses import dose_record, doses_confirm
+    from vaccination.services.dose_recording import dose_record, doses_confirm
 
     dose, _created = dose_record(actor=world["site_staff_phuc_xa"], person_id=people["lan"]["person"].pk,
                                  site_id=world["site_phuc_xa"].pk, lot_id=lot.pk, idempotency_key="unconfirmed")

@@ -77,7 +77,7 @@ def test_another_persons_certificate_is_404_like_a_missing_one(certified, client
                                                                django_user_model, django_capture_on_commit_callbacks):
     from tests.conftest import PHUC_XA
     from tests.vaccination.conftest import citizen_person, register
-    from vaccination.services.doses import dose_record
+    from vaccination.services.dose_recording import dose_record
 
     account, other = citizen_person(django_user_model, "0912000602", "Ngô Văn Bình", PHUC_XA)
     register(account, other)
@@ -111,7 +111,7 @@ def test_a_family_member_without_an_account_looks_up_by_the_phone_recorded_with_
     from tests.conftest import PHUC_XA
     from tests.vaccination.conftest import register
     from tests import factories as f
-    from vaccination.services.doses import dose_record
+    from vaccination.services.dose_recording import dose_record
 
     grandmother = Person.objects.create(full_name="Đặng Thị Mơ", date_of_birth=datetime.date(1950, 5, 1),
                                         phone="+84987000111", managed_by=certified["account"],

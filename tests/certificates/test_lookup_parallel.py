@@ -18,7 +18,7 @@ from registry.reference_data import load_reference_data
 from tests.conftest import PHUC_XA
 from tests.live_http import Browser, no_server_error, together
 from tests.vaccination.conftest import citizen_person, register
-from vaccination.services.doses import dose_record
+from vaccination.services.dose_recording import dose_record
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 

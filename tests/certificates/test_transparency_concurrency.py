@@ -16,7 +16,7 @@ from registry.models import AdministrativeUnit
 from registry.reference_data import load_reference_data
 from tests.conftest import PHUC_XA
 from tests.vaccination.conftest import citizen_person, lot, register  # noqa: F401 - fixtures
-from vaccination.services.doses import dose_record
+from vaccination.services.dose_recording import dose_record
 from tests.parallel import run_together
 
 WORKERS = 6

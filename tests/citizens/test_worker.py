@@ -75,7 +75,7 @@ def test_certificate_is_signed_by_a_real_worker(worker, django_user_model):
     from registry.reference_data import load_reference_data
     from tests import factories as f
     from vaccination.models import Lot, StockBalance
-    from vaccination.services.doses import dose_record
+    from vaccination.services.dose_recording import dose_record
 
     _sms_log, lines = worker
     if not AdministrativeUnit.objects.exists():

@@ -14,7 +14,7 @@ from registry.models import Facility, PriorityGroup
 from registry.reference_data import load_reference_data
 from vaccination.demo import LOT_NUMBER, seed_vaccination_demo
 from vaccination.models import Lot
-from vaccination.services.doses import dose_record
+from vaccination.services.dose_recording import dose_record
 from vaccination.services.registrations import registration_submit
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]

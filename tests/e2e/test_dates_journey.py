@@ -17,7 +17,7 @@ from registry.reference_data import load_reference_data
 from tests.e2e.conftest import staff_sign_in
 from vaccination.demo import LOT_NUMBER, seed_vaccination_demo
 from vaccination.models import Lot
-from vaccination.services.doses import dose_record
+from vaccination.services.dose_recording import dose_record
 from vaccination.services.registrations import registration_submit
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]

@@ -214,7 +214,7 @@ def test_an_account_holders_own_edit_is_audited_and_told(client, django_user_mod
 
 
 def test_a_staff_correction_is_audited_and_told(world, lot, people):  # noqa: F811
-    from vaccination.services.doses import dose_record
+    from vaccination.services.dose_recording import dose_record
     from vaccination.services.reactions import person_correct
 
     lan = people["lan"]["person"]

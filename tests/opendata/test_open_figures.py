@@ -213,7 +213,7 @@ def test_a_cell_with_any_small_count_is_left_out_of_every_measure(client, world)
 def test_priority_groups_are_counted_from_the_registrations_of_recorded_doses(world, lot, people):
     from opendata.models import PriorityGroupCount
     from opendata.services import priority_counts_refresh
-    from vaccination.services.doses import dose_record
+    from vaccination.services.dose_recording import dose_record
     from vaccination.services.reactions import dose_correct
 
     doses = {}

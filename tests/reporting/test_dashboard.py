@@ -14,7 +14,7 @@ from reporting.rollups import rollups_rebuild
 from tests.conftest import PHUC_TAN, PHUC_XA, TRUC_BACH
 from tests.vaccination.conftest import citizen_person, department, lot, people, register  # noqa: F401
 from vaccination.models import Dose, Registration
-from vaccination.services.doses import dose_record
+from vaccination.services.dose_recording import dose_record
 from vaccination.services.reactions import dose_correct, reaction_report
 from vaccination.services.registrations import registrations_allocate, registrations_approve, registrations_reject
 from vaccination.services.stock import stock_transfer

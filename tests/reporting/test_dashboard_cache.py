@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from tests.vaccination.conftest import lot, people  # noqa: F401
-from vaccination.services.doses import dose_record
+from vaccination.services.dose_recording import dose_record
 
 URL = "reporting:dashboard"
 

@@ -17,7 +17,7 @@ from tests.conftest import PHUC_XA, TRUC_BACH
 from tests.reporting.test_dashboard import rollup_snapshot, facts  # noqa: F401
 from tests.vaccination.conftest import citizen_person, department, lot, people, register  # noqa: F401
 from vaccination.models import Dose, Registration
-from vaccination.services.doses import dose_record
+from vaccination.services.dose_recording import dose_record
 from vaccination.services.stock import lot_receive, stock_transfer
 
 

@@ -6,7 +6,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from vaccination.models import Dose, Lot, Registration, Session, StockBalance, StockMovement, Visit
-from vaccination.services.doses import visit_check_in, visit_inject, visit_screen
+from vaccination.services.visit_steps import visit_check_in, visit_inject, visit_screen
 from vaccination.services.registrations import registrations_allocate, registrations_approve
 from vaccination.services.sessions import session_create, session_schedule_auto
 
@@ -97,7 +97,7 @@ def test_a_key_already_used_for_another_person_is_refused_and_said(world, lot, p
 def test_the_same_key_for_the_same_person_but_another_dose_is_refused(world, lot, people, booked_today):
     from django.core.exceptions import ValidationError
 
-    from vaccination.services.doses import dose_record
+    from vaccination.services.dose_recording import dose_record
 
     staff = world["site_staff_phuc_xa"]
     lan = people["lan"]["person"]

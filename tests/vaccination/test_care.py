@@ -11,7 +11,7 @@ from registry.models import AuditEvent, StaffAssignment
 from tests import factories as f
 
 from vaccination.models import Dose, HelpRequest, Reaction, StockBalance
-from vaccination.services.doses import dose_record
+from vaccination.services.dose_recording import dose_record
 from vaccination.services.reactions import (
     dose_correct, help_request_submit, person_correct, reaction_follow_up, reaction_report,
 )

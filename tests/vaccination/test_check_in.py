@@ -9,7 +9,7 @@ from django.utils import timezone
 from registry.models import StaffAssignment
 from tests import factories as f
 from vaccination.models import Visit
-from vaccination.services.doses import visit_check_in
+from vaccination.services.visit_steps import visit_check_in
 from vaccination.services.registrations import registrations_allocate, registrations_approve
 from vaccination.services.sessions import session_create, session_schedule_auto
 

@@ -105,7 +105,7 @@ def test_simultaneous_transfers_never_drive_stock_negative(tx_world, lot):
 
 def test_two_stations_recording_at_once_never_go_below_zero(tx_world, lot, django_user_model):
     from vaccination.models import Dose
-    from vaccination.services.doses import dose_record
+    from vaccination.services.dose_recording import dose_record
 
     world = tx_world
     StockBalance.objects.filter(facility=world["site_phuc_xa"], lot=lot).update(quantity=3)
@@ -120,7 +120,7 @@ def test_two_stations_recording_at_once_never_go_below_zero(tx_world, lot, djang
 
 def test_the_same_request_from_two_stations_records_one_dose(tx_world, lot, django_user_model):
     from vaccination.models import Dose
-    from vaccination.services.doses import dose_record
+    from vaccination.services.dose_recording import dose_record
 
     world = tx_world
     person = citizen_person(django_user_model, "0915099999", "Người trùng", PHUC_XA)[1]

@@ -130,7 +130,7 @@ def test_registration_queue_has_no_n_plus_one(world, people, console_client, dja
 def test_another_site_cannot_open_this_sites_visits_or_sessions(world, lot, people, ha_noi_session, console_client):
     from registry.models import StaffAssignment
     from vaccination.models import Visit
-    from vaccination.services.doses import visit_check_in
+    from vaccination.services.visit_steps import visit_check_in
 
     other = console_client(f.staff("staff_truc_bach", StaffAssignment.Role.SITE, facility=world["site_truc_bach"]))
     scan(world["site_staff_phuc_xa"], people["lan"]["person"])

@@ -12,7 +12,7 @@ from registry.models import Vaccine
 from tests.conftest import PHUC_XA
 from tests.vaccination.conftest import citizen_person, register
 from vaccination.models import Registration
-from vaccination.services.doses import dose_record
+from vaccination.services.dose_recording import dose_record
 from vaccination.services.registrations import registration_cancel
 from vaccination.services.reminders import next_dose_reminders_send
 

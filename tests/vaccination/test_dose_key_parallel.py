@@ -16,7 +16,7 @@ from tests.conftest import PHUC_XA
 from tests.live_http import Browser, no_server_error, together
 from tests.vaccination.conftest import citizen_person, register
 from vaccination.models import Dose, StockBalance, Visit
-from vaccination.services.doses import visit_check_in, visit_screen
+from vaccination.services.visit_steps import visit_check_in, visit_screen
 from vaccination.services.registrations import registrations_allocate, registrations_approve
 from vaccination.services.sessions import session_create, session_schedule_auto
 

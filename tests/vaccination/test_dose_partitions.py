@@ -19,7 +19,7 @@ from tests.vaccination.conftest import citizen_person
 from vaccination.models import Dose, DoseClaim, Reaction, StockBalance
 from vaccination.selectors import doses_given_between
 from vaccination.services import dose_recording
-from vaccination.services.doses import dose_record
+from vaccination.services.dose_recording import dose_record
 from vaccination.services.reactions import dose_correct
 
 VN = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -53,7 +53,7 @@ def _claims_mirror_doses():
 
 def _forgetful(monkeypatch):
     """The rules' facts read as if no dose had been recorded yet: what a check that missed one would see."""
-    read = dose_recording._read_facts
+    read = dose_recording.facts_read
 
     def forget(*args, **kwargs):
         facts = read(*args, **kwargs)
@@ -61,7 +61,7 @@ def _forgetful(monkeypatch):
         facts.recorded = []
         return facts
 
-    monkeypatch.setattr(dose_recording, "_read_facts", forget)
+    monkeypatch.setattr(dose_recording, "facts_read", forget)
 
 
 @pytest.fixture
@@ -170,14 +170,14 @@ def test_one_key_for_two_people_in_two_months_at_once_records_one_dose(tx_world,
     different monthly partitions, so only a rule over every month can refuse the second."""
     world = tx_world
     people = [citizen_person(django_user_model, f"09172{i:05d}", f"Người {i}", PHUC_XA)[1] for i in range(2)]
-    read, barrier = dose_recording._read_facts, threading.Barrier(2, timeout=30)
+    read, barrier = dose_recording.facts_read, threading.Barrier(2, timeout=30)
 
     def checked_together(*args, **kwargs):
         facts = read(*args, **kwargs)
         barrier.wait()
         return facts
 
-    monkeypatch.setattr(dose_recording, "_read_facts", checked_together)
+    monkeypatch.setattr(dose_recording, "facts_read", checked_together)
     from tests.parallel import run_together
 
     errors = run_together([lambda: _record(world, people[0], lot, "shared", given_at=_last_month()),

@@ -10,7 +10,7 @@ from reporting.models import DoseDaily, RegistrationCount
 from tests.vaccination.test_site import booked  # noqa: F401
 from vaccination.models import Appointment, Dose, Registration, RegistrationEvent, StockBalance, StockMovement
 from vaccination.services import dose_recording
-from vaccination.services.doses import dose_record
+from vaccination.services.dose_recording import dose_record
 
 
 def _record(world, person, lot_id, key="k"):
@@ -59,14 +59,14 @@ def test_a_registration_moved_by_the_district_meanwhile_still_moves_on(world, lo
     """The registration's status is read without its lock; had the district changed it since, the dose takes
     the locking path and the event and the counts start from the status it really had."""
     registration = people["lan"]["registration"]
-    read = dose_recording._read_facts
+    read = dose_recording.facts_read
 
     def stale(*args, **kwargs):
         facts = read(*args, **kwargs)
         facts.registration = (facts.registration[0], "allocated", facts.registration[2])  # as read earlier
         return facts
 
-    monkeypatch.setattr(dose_recording, "_read_facts", stale)
+    monkeypatch.setattr(dose_recording, "facts_read", stale)
     waiting = RegistrationCount.objects.filter(status="scheduled").aggregate(n=Sum("count"))["n"]
     _record(world, people["lan"]["person"], lot.pk)
     registration.refresh_from_db()

@@ -9,7 +9,7 @@ from registry.models import Vaccine
 from tests.conftest import PHUC_XA
 from tests.vaccination.conftest import citizen_person, register
 from vaccination.models import Dose
-from vaccination.services.doses import dose_record
+from vaccination.services.dose_recording import dose_record
 from vaccination.services.reactions import help_request_submit, reaction_report
 
 # session, user, person, registrations, their declared doses, their appointments, doses, unread notices,

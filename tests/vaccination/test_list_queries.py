@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from tests.conftest import PHUC_XA
 from tests.vaccination.conftest import citizen_person, register
-from vaccination.services.doses import dose_record
+from vaccination.services.dose_recording import dose_record
 from vaccination.services.reactions import help_request_submit, reaction_report
 from vaccination.services.registrations import registrations_allocate, registrations_approve
 from vaccination.services.sessions import session_create

@@ -12,7 +12,8 @@ from django.utils import timezone
 from certificates.services import certificate_issue
 from tests.conftest import PHUC_XA
 from tests.vaccination.conftest import citizen_person, register, scan
-from vaccination.services.doses import dose_record, visit_check_in
+from vaccination.services.dose_recording import dose_record
+from vaccination.services.visit_steps import visit_check_in
 
 VACCINE = "AstraZeneca (Vaxzevria)"
 

@@ -10,9 +10,9 @@ from registry.models import AuditEvent, Vaccine
 from tests.conftest import PHUC_XA
 from tests.vaccination.conftest import citizen_person, register, scan
 from vaccination.models import Appointment, Dose, Lot, Registration, Session, StockBalance, Visit
-from vaccination.services.doses import (
-    dose_record, session_close, visit_check_in, visit_inject, visit_observe, visit_screen,
-)
+from vaccination.services.dose_recording import dose_record
+from vaccination.services.sessions import session_close
+from vaccination.services.visit_steps import visit_check_in, visit_inject, visit_observe, visit_screen
 from vaccination.services.registrations import registrations_allocate, registrations_approve
 from vaccination.services.reminders import next_dose_reminders_send
 from vaccination.services.sessions import session_create, session_schedule_auto

@@ -10,7 +10,7 @@ from django.utils import timezone
 from registry.models import AuditEvent
 from tests.vaccination.test_site import booked  # noqa: F401 - fixture
 from vaccination.models import Visit
-from vaccination.services.doses import visit_check_in, visit_inject, visit_observe, visit_screen
+from vaccination.services.visit_steps import visit_check_in, visit_inject, visit_observe, visit_screen
 
 Step = Visit.Step
 

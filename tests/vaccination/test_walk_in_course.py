@@ -17,7 +17,8 @@ from tests.imports.test_staff_upload import representative  # noqa: F401 - fixtu
 from tests.factories import Level, unit
 from tests.vaccination.conftest import citizen_person, register
 from vaccination.models import Appointment, Dose, HelpRequest, Registration, StockBalance, Visit
-from vaccination.services.doses import dose_record, visit_screen
+from vaccination.services.dose_recording import dose_record
+from vaccination.services.visit_steps import visit_screen
 from vaccination.services.reminders import next_dose_reminders_send
 from vaccination.services.sessions import session_create, session_schedule_auto
 

@@ -12,7 +12,7 @@ from citizens.models import Person, id_number_mask
 from registry.models import Vaccine
 
 from ..models import Dose, Lot
-from ..services.doses import dose_record
+from ..services.dose_recording import dose_record
 from .sheets import FORMULA_MESSAGE, FORMULA_SIGN_MESSAGE, looks_like_formula
 from .staff import PREVIEW_ROWS, parse_date, whole_number
 

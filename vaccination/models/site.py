@@ -22,7 +22,7 @@ class Visit(models.Model):
         OBSERVING = "observing", _("Under observation")
         DONE = "done", _("Done")
 
-    # from → allowed next steps; the site's services (services/doses.py, dose_record) refuse anything else.
+    # from → allowed next steps; the site's services (services/visit_steps.py, dose_record) refuse anything else.
     TRANSITIONS = {
         Step.CHECKED_IN: {Step.SCREENED, Step.DEFERRED, Step.REFERRED},
         Step.SCREENED: {Step.OBSERVING},

@@ -2,13 +2,15 @@
 from collections import Counter
 
 from django.conf import settings
-from django.core.exceptions import EmptyResultSet, ValidationError
+from django.core.exceptions import EmptyResultSet, PermissionDenied, ValidationError
 from django.db import connection, models
 from django.db.models import F, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from registry.db import hot_cursor
+from registry.models import Facility
+from registry.selectors import jurisdiction_of
 
 from ..models import Appointment, Registration, RegistrationEvent, Session
 from ..signals import registrations_moved
@@ -122,3 +124,10 @@ def appointments_release(*, registration_ids: list[int], to: str = Appointment.S
         for session_id in sorted(per_session):
             Session.objects.filter(pk=session_id).update(booked=F("booked") - per_session[session_id])
     return len(rows)
+
+
+def own_site(actor) -> Facility:
+    j = jurisdiction_of(actor)
+    if not j.is_site or not actor.has_perm("vaccination.record_dose"):
+        raise PermissionDenied(_("Only the staff of a vaccination site can do this."))
+    return Facility.objects.get(pk=j.facility_id)

@@ -9,14 +9,12 @@ Sites record doses all day and every station of a site draws on the same stock r
   (`UPDATE … WHERE quantity >= 1 RETURNING`), so the stations of a site queue on it for the commit only.
 """
 import datetime
-from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.http import Http404
 from django.utils import timezone
-from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext as _
 
 from citizens.models import Person
@@ -29,39 +27,10 @@ from registry.text import date_text
 from ..course import CourseDose, NextDose, course_merge, next_dose
 from ..models import Dose, Lot, Registration, StockMovement, Visit
 from ..signals import dose_recorded, doses_confirmed, registrations_moved
-from .common import registration_event_add, instance_loaded, registrations_transition
+from .common import registration_event_add, instance_loaded, own_site, registrations_transition
+from .dose_facts import DoseFacts, VaccineFacts, facts_read
 
 Status = Registration.Status
-# The open registration, else the one that carries the course on after an earlier dose.
-_CARRIES_THE_DOSE = [*Registration.OPEN, Status.VACCINATED]
-
-_FACTS = """
-    SELECT k.dose_id, k.person_id,
-           l.id, l.lot_number, l.expiry_date, v.id, v.name, v.doses_in_series, v.min_interval_days,
-           f.id, u.province_code, u.district_code,
-           r.id, r.status, w.parent_id,
-           h.given_at, h.given_on, h.dose_number, hv.id, hv.name, hv.doses_in_series, hv.min_interval_days
-    FROM (SELECT 1 AS one) AS x
-    LEFT JOIN vaccination_doseclaim k ON k.idempotency_key = %(key)s
-    LEFT JOIN vaccination_lot l ON l.id = %(lot)s
-    LEFT JOIN registry_vaccine v ON v.id = l.vaccine_id
-    LEFT JOIN registry_facility f ON f.id = %(site)s AND f.kind = 'site'
-    LEFT JOIN registry_administrativeunit u ON u.id = f.unit_id
-    LEFT JOIN vaccination_registration r ON r.id = (
-        SELECT o.id FROM vaccination_registration o WHERE o.person_id = %(person)s AND o.status IN ({statuses})
-        ORDER BY CASE WHEN o.status = 'vaccinated' THEN 1 ELSE 0 END, o.created_at DESC LIMIT 1)
-    LEFT JOIN registry_administrativeunit w ON w.id = r.ward_id
-    -- One row per earlier dose (the facts above repeat on each), or one row of NULLs for a first dose.
-    LEFT JOIN (
-        SELECT d.given_at AS given_at, NULL AS given_on, d.dose_number AS dose_number, d.vaccine_id AS vaccine_id
-        FROM vaccination_doseclaim d WHERE d.person_id = %(person)s AND NOT d.voided  -- one index, not a month each
-        UNION ALL
-        SELECT NULL, dd.given_on, dd.dose_number, dd.vaccine_id
-        FROM vaccination_declareddose dd JOIN vaccination_registration dr ON dr.id = dd.registration_id
-        WHERE dr.person_id = %(person)s
-    ) AS h ON 1 = 1
-    LEFT JOIN registry_vaccine hv ON hv.id = h.vaccine_id
-""".format(statuses=", ".join(f"'{status}'" for status in _CARRIES_THE_DOSE))
 
 _DOSE_COLUMNS = """person_id, registration_id, visit_id, site_id, vaccine_id, lot_id, dose_number, given_at,
     given_by_id, override_reason, idempotency_key, source, voided, created_at, confirmed_at, confirmed_by_id"""
@@ -89,61 +58,9 @@ _LEDGER_LINE = """
     VALUES (%s, %s, %s, %s, -1, %s, %s, %s)"""
 
 
-@dataclass(frozen=True)
-class _Vaccine:
-    pk: int
-    name: str
-    doses_in_series: int
-    min_interval_days: int
-
-    def __str__(self) -> str:
-        return self.name
 
 
-@dataclass
-class _Facts:
-    key_dose_id: int | None
-    key_person_id: int | None
-    lot: tuple | None  # (id, lot_number, expiry_date, vaccine)
-    site: tuple | None  # (id, province_code, district_code)
-    registration: tuple | None  # (id, status, district_id)
-    recorded: list[CourseDose]
-    declared: list[CourseDose]
-
-    @property
-    def history(self) -> list[CourseDose]:
-        """Every dose the person had, by the course's one rule."""
-        return course_merge(recorded=self.recorded, declared=self.declared)
-
-
-def _as_date(value) -> datetime.date:
-    return parse_date(value) if isinstance(value, str) else value
-
-
-def _as_datetime(value) -> datetime.datetime:
-    if isinstance(value, str):  # SQLite hands back text, in UTC
-        value = parse_datetime(value)
-    return timezone.make_aware(value, datetime.UTC) if timezone.is_naive(value) else value
-
-
-def _read_facts(cursor, *, person_id: int, site_id: int, lot_id: int, key: str) -> _Facts:
-    cursor.execute(_FACTS, {"key": key, "lot": lot_id, "site": site_id, "person": person_id})
-    rows = cursor.fetchall()
-    first = rows[0]
-    facts = _Facts(key_dose_id=first[0], key_person_id=first[1],
-                   lot=(first[2], first[3], _as_date(first[4]), _Vaccine(*first[5:9])) if first[2] else None,
-                   site=first[9:12] if first[9] else None, registration=first[12:15] if first[12] else None,
-                   recorded=[], declared=[])
-    for row in rows:
-        if row[15] is not None:
-            facts.recorded.append(CourseDose(timezone.localtime(_as_datetime(row[15])).date(), row[17],
-                                             _Vaccine(*row[18:22])))
-        elif row[16] is not None:
-            facts.declared.append(CourseDose(_as_date(row[16]), row[17], _Vaccine(*row[18:22])))
-    return facts
-
-
-def _dose_number(facts: _Facts, *, given_on: datetime.date, dose_number: int | None, vaccine: _Vaccine,
+def _dose_number(facts: DoseFacts, *, given_on: datetime.date, dose_number: int | None, vaccine: VaccineFacts,
                  override_reason: str) -> int:
     """The dose number (the next one unless given), refused when already recorded, or too early or another
     vaccine within a series without a reason."""
@@ -240,7 +157,7 @@ def dose_record(*, actor, person_id: int, site_id: int, lot_id: int, idempotency
         if person is None:
             raise Http404
         # After the lock, so that a dose recorded meanwhile by another station for this person is seen.
-        facts = _read_facts(cursor, person_id=person_id, site_id=site_id, lot_id=lot_id, key=idempotency_key)
+        facts = facts_read(cursor, person_id=person_id, site_id=site_id, lot_id=lot_id, key=idempotency_key)
         if facts.site is None or not covers(actor, province_code=facts.site[1], district_code=facts.site[2],
                                             facility_id=site_id):
             raise ValidationError({"site": _("Choose a vaccination site you work for.")})
@@ -323,3 +240,16 @@ def dose_record(*, actor, person_id: int, site_id: int, lot_id: int, idempotency
     if confirm:
         transaction.on_commit(lambda: doses_confirmed.send(sender=Dose, dose_ids=[dose.pk]))
     return dose, True
+
+
+@transaction.atomic
+def doses_confirm(*, actor, dose_ids: list[int]) -> int:
+    """The site confirms its dose records; certificates are signed for them after commit."""
+    site = own_site(actor)
+    ids = list(Dose.objects.select_for_update().filter(pk__in=dose_ids, site=site, voided=False,
+                                                       confirmed_at__isnull=True).values_list("pk", flat=True))
+    Dose.objects.filter(pk__in=ids).update(confirmed_at=timezone.now(), confirmed_by=actor)
+    if ids:
+        audit_record(actor=actor, action="doses.confirm", changes={"count": len(ids)})
+        transaction.on_commit(lambda: doses_confirmed.send(sender=Dose, dose_ids=ids))
+    return len(ids)

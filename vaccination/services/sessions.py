@@ -1,5 +1,6 @@
 """Sessions at sites and the appointments in them. A session never promises more doses than the site holds
-of its lot (counting other sessions' bookings), and is never booked beyond its places."""
+of its lot (counting other sessions' bookings), and is never booked beyond its places; at the end of the day
+the site closes it."""
 import datetime
 
 from django.conf import settings
@@ -16,11 +17,12 @@ from registry.bulk import insert_columns, reserve_ids
 from registry.models import AdministrativeUnit, Facility
 from registry.selectors import facility_list, jurisdiction_of
 from registry.text import ascii_fold
+from registry.transitions import transition_check
 
 from ..course import same_vaccine_q, vaccine_mixed
-from ..models import Appointment, Lot, Registration, Session, StockBalance
+from ..models import Appointment, Dose, Lot, Registration, Session, StockBalance, StockMovement, Visit
 from ..selectors import appointment_for_citizen, registration_list, session_list, waiting_list
-from .common import appointments_release, registrations_transition, registration_transition
+from .common import appointments_release, own_site, registrations_transition, registration_transition
 
 Status = Registration.Status
 
@@ -214,3 +216,43 @@ def appointment_no_show(*, actor, appointment_id: int) -> Registration:
     return registration_transition(actor=actor, registration_id=appointment.registration_id, to=Status.NO_SHOW,
                                    reason=_("Did not come to the appointment"))
 
+
+# The end of the day: a session closes.
+
+@transaction.atomic
+def session_close(*, actor, session_id: int, wasted: int = 0, wasted_reason: str = "") -> dict:
+    """End of session: bookings nobody came for become no-shows (back to the district), opened-vial wastage."""
+    from .stock import stock_adjust
+
+    site = own_site(actor)
+    session = Session.objects.select_for_update().filter(pk=session_id, site=site).first()
+    if session is None:
+        raise Http404
+    if session.status != Session.Status.PLANNED:
+        raise ValidationError(_("This session is already closed."))
+    transition_check(session, Session.Status.CLOSED)
+    missing = list(Appointment.objects.filter(session=session, status=Appointment.Status.BOOKED)
+                   .values_list("registration_id", flat=True))
+    appointments_release(registration_ids=missing, to=Appointment.Status.NO_SHOW)
+    registrations_transition(actor=actor, rows=Registration.objects.filter(pk__in=missing), to=Status.NO_SHOW,
+                             reason=_("Did not come to the appointment"))
+    if wasted:
+        stock_adjust(actor=actor, facility_id=site.pk, lot_id=session.lot_id, quantity=wasted, kind="wasted",
+                     reason=wasted_reason or _("Opened vials at the end of the session"))
+    session.status = Session.Status.CLOSED
+    session.save(update_fields=["status"])
+    totals = session_totals(session)
+    audit_record(actor=actor, action="session.close", target=session, changes=totals)
+    return totals
+
+
+def session_totals(session: Session) -> dict:
+    return {
+        "booked": session.booked,
+        "vaccinated": Dose.objects.filter(visit__session=session, voided=False).count(),
+        "no_show": Appointment.objects.filter(session=session, status=Appointment.Status.NO_SHOW).count(),
+        "deferred": Visit.objects.filter(session=session, step__in=[Visit.Step.DEFERRED, Visit.Step.REFERRED]).count(),
+        "wasted": -sum(StockMovement.objects.filter(
+            facility=session.site, lot=session.lot, kind=StockMovement.Kind.WASTED,
+            at__date=session.date).values_list("quantity", flat=True)),
+    }

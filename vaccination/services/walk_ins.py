@@ -21,7 +21,7 @@ from ..models import Appointment, Registration, Visit
 from ..selectors import staff_facility
 from ..signals import registrations_moved
 from .common import registration_event_add
-from .doses import visit_check_in
+from .visit_steps import visit_check_in
 
 Status = Registration.Status
 PERM = "vaccination.record_dose"

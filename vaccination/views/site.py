@@ -18,10 +18,9 @@ from ..course import person_course
 from ..forms import CheckInSearchForm, InjectionForm, ObservationForm, ScreeningForm, SessionCloseForm, WalkInForm
 from ..models import Appointment, Dose, Visit
 from ..selectors import lots_usable, session_list, site_day, staff_facility
-from ..services.doses import (
-    doses_confirm, observation_minutes_left, session_close, session_totals, visit_check_in, visit_inject,
-    visit_observe, visit_screen,
-)
+from ..services.dose_recording import doses_confirm
+from ..services.sessions import session_close, session_totals
+from ..services.visit_steps import observation_minutes_left, visit_check_in, visit_inject, visit_observe, visit_screen
 from ..services.walk_ins import site_search, walk_in_check_in
 
 PERM = "vaccination.record_dose"
