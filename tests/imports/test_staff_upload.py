@@ -186,7 +186,7 @@ def test_the_size_limit_is_one_rule_for_the_form_and_the_reader(settings):
     from django.utils import translation
 
     from vaccination.imports.sheets import SheetRefused, read_sheet
-    from vaccination.views.imports import UploadForm
+    from vaccination.forms.organisations import UploadForm
 
     settings.IMPORT_MAX_BYTES = 2**20
     too_big = b"x;y\n" * (2**18) + b"z"
