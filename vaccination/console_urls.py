@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import care, console, imports, site
+from .views import care, console, imports, site, stock
 
 app_name = "vaccination_console"
 
@@ -9,10 +9,10 @@ urlpatterns = [
     path("registrations/action/", console.registration_action_view, name="registration_action"),
     path("registrations/<int:pk>/", console.registration_detail_view, name="registration_detail"),
     path("waiting/", console.waiting_list_view, name="waiting_list"),
-    path("stock/", console.stock_view, name="stock"),
-    path("stock/receive/", console.stock_receive_view, name="stock_receive"),
-    path("stock/transfer/", console.stock_transfer_view, name="stock_transfer"),
-    path("stock/adjust/", console.stock_adjust_view, name="stock_adjust"),
+    path("stock/", stock.stock_view, name="stock"),
+    path("stock/receive/", stock.stock_receive_view, name="stock_receive"),
+    path("stock/transfer/", stock.stock_transfer_view, name="stock_transfer"),
+    path("stock/adjust/", stock.stock_adjust_view, name="stock_adjust"),
     path("sessions/", console.session_list_view, name="session_list"),
     path("sessions/new/", console.session_create_view, name="session_create"),
     path("sessions/<int:pk>/", console.session_detail_view, name="session_detail"),
