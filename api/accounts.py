@@ -9,7 +9,8 @@ from ninja import Router, Schema
 
 from citizens.forms import ForgotPasswordForm, SignInForm, SignUpFinishForm, SignUpForm
 from citizens.models import SmsMessage, User
-from citizens.services.accounts import citizen_authenticate, code_resend, signup_finish, signup_start
+from citizens.services.accounts import citizen_authenticate, signup_finish, signup_start
+from citizens.services.sms_codes import code_resend
 from citizens.services.devices import device_token_issue, device_token_revoke
 from registry.http import client_ip
 

@@ -12,9 +12,10 @@ from ..forms import (
 )
 from ..models import SmsMessage, User
 from ..services.accounts import (
-    citizen_authenticate, code_resend, password_reset_finish, password_reset_start, phone_change_finish,
-    phone_change_start, signup_finish, signup_start,
+    citizen_authenticate, password_reset_finish, password_reset_start, phone_change_finish, phone_change_start,
+    signup_finish, signup_start,
 )
+from ..services.sms_codes import code_resend
 from .common import citizen_required, client_ip, credentials_page, form_error, safe_next
 
 Purpose = SmsMessage.Purpose
