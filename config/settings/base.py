@@ -6,8 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from .env import env_bool, env_int, env_list, env_str
 
-BASE_DIR = Path(__file__).resolve().parent.parent.parent
-VAR_DIR = Path(env_str("VAR_DIR", str(BASE_DIR / "var")))
+from .paths import BASE_DIR, VAR_DIR
 
 SECRET_KEY = env_str("SECRET_KEY")
 DEBUG = env_bool("DEBUG", False)
@@ -123,29 +122,12 @@ CACHES = {
     )
 }
 
-# SMS delivery (the outbox and its backends arrive with the citizens' sign-up).
-SMS_BACKEND = env_str("SMS_BACKEND", "console")
-SMS_FILE_PATH = Path(env_str("SMS_FILE_PATH", str(VAR_DIR / "sms.log")))
-SMS_HTTP_URL = env_str("SMS_HTTP_URL", "")
-SMS_HTTP_TOKEN = env_str("SMS_HTTP_TOKEN", "")
-SMS_HTTP_TIMEOUT = env_int("SMS_HTTP_TIMEOUT", 5)
-
-# Certificate signing keys (PEM files).
-CERT_SIGNING_KEY_FILE = env_str("CERT_SIGNING_KEY_FILE", str(VAR_DIR / "keys" / "signer.key.pem"))
-CERT_SIGNING_CERT_FILE = env_str("CERT_SIGNING_CERT_FILE", str(VAR_DIR / "keys" / "signer.cert.pem"))
-# Older signer certificates (PEM) still published in the trust list after a key rotation.
-CERT_TRUSTED_CERT_FILES = env_list("CERT_TRUSTED_CERT_FILES", [])
-CERT_ISSUER_COUNTRY = "VN"
-CERT_ISSUER_NAME = env_str("CERT_ISSUER_NAME", "Ministry of Health of Viet Nam")
-CERT_VALIDITY_DAYS = env_int("CERT_VALIDITY_DAYS", 365)
-
-# Staff second factor: national and province roles always need it; this makes it required for all staff.
-OTP_REQUIRED_FOR_ALL_STAFF = env_bool("OTP_REQUIRED_FOR_ALL_STAFF", False)
-OTP_TOTP_ISSUER = env_str("OTP_TOTP_ISSUER", "Tiem chung COVID-19")
-OTP_TOTP_THROTTLE_FACTOR = 1
-# Wrong password attempts before a staff sign-in is refused for a while, and for how long.
-STAFF_LOGIN_MAX_FAILURES = env_int("STAFF_LOGIN_MAX_FAILURES", 5)
-STAFF_LOGIN_LOCK_SECONDS = env_int("STAFF_LOGIN_LOCK_SECONDS", 15 * 60)
+# Settings by topic, each read from the environment in its own module.
+from .accounts import *  # noqa: E402,F401,F403
+from .campaign import *  # noqa: E402,F401,F403
+from .certificates import *  # noqa: E402,F401,F403
+from .services import *  # noqa: E402,F401,F403
+from .uploads import *  # noqa: E402,F401,F403
 
 CONSOLE_PAGE_SIZE = env_int("CONSOLE_PAGE_SIZE", 50)
 
@@ -157,18 +139,6 @@ LOGGING = {
 }
 CONSOLE_LOGIN_PATH = "/console/login/"
 
-# Citizens' SMS codes and sign-in, all limits explicit.
-OTP_SMS_VALIDITY_SECONDS = env_int("OTP_SMS_VALIDITY_SECONDS", 5 * 60)
-OTP_SMS_MAX_ATTEMPTS = env_int("OTP_SMS_MAX_ATTEMPTS", 5)
-OTP_SMS_SENDS_PER_PHONE = env_int("OTP_SMS_SENDS_PER_PHONE", 3)
-OTP_SMS_PHONE_WINDOW_SECONDS = env_int("OTP_SMS_PHONE_WINDOW_SECONDS", 15 * 60)
-OTP_SMS_SENDS_PER_IP = env_int("OTP_SMS_SENDS_PER_IP", 10)
-OTP_SMS_IP_WINDOW_SECONDS = env_int("OTP_SMS_IP_WINDOW_SECONDS", 60 * 60)
-CITIZEN_LOGIN_MAX_FAILURES = env_int("CITIZEN_LOGIN_MAX_FAILURES", 5)
-CITIZEN_LOGIN_LOCK_SECONDS = env_int("CITIZEN_LOGIN_LOCK_SECONDS", 15 * 60)
-# SMS outbox delivery: attempts before a message is marked failed, and the first back-off (doubling each time).
-SMS_MAX_ATTEMPTS = env_int("SMS_MAX_ATTEMPTS", 8)
-SMS_RETRY_BASE_SECONDS = env_int("SMS_RETRY_BASE_SECONDS", 30)
 CITIZEN_PAGE_SIZE = env_int("CITIZEN_PAGE_SIZE", 20)
 CELERY_BEAT_SCHEDULE = {
     "sms-send-due": {"task": "citizens.tasks.sms_send_due", "schedule": 60.0},
@@ -178,55 +148,12 @@ CELERY_BEAT_SCHEDULE = {
     "throttle-counters-purge": {"task": "registry.tasks.throttle_counters_purge", "schedule": 60 * 60.0},
 }
 
-# Vaccination: the booster interval after a completed primary series (Ministry of Health: at least 3 months),
-# and how many registrations a bulk action changes per locked chunk.
-BOOSTER_MIN_INTERVAL_DAYS = env_int("BOOSTER_MIN_INTERVAL_DAYS", 90)
-BULK_CHUNK_SIZE = env_int("BULK_CHUNK_SIZE", 5000)
-# Lots expiring within this many days are flagged on stock pages.
-STOCK_EXPIRY_WARNING_DAYS = env_int("STOCK_EXPIRY_WARNING_DAYS", 30)
-# Links that other apps add to a person's health book (the citizens app knows nothing of campaigns).
-HEALTH_BOOK_LINKS = [
-    ("vaccination:person_vaccinations", _("My vaccinations")),
-    ("certificates:person_certificate", _("Vaccination certificate")),
-]
-# Sections other apps add to a person's "My vaccinations" page (templates given `person`).
-VACCINATION_PAGE_SECTIONS = ["certificates/partials/person_certificate.html"]
-# Minutes a person stays under observation after a dose (step 4 of the Ministry of Health's process).
-OBSERVATION_MINUTES = env_int("OBSERVATION_MINUTES", 30)
-
-# Spreadsheet uploads: size and rows per file; files larger than IMPORT_ASYNC_ROWS rows are checked and applied
-# in a Celery task with a progress bar.
-IMPORT_MAX_BYTES = env_int("IMPORT_MAX_BYTES", 10 * 1024 * 1024)
-IMPORT_MAX_ROWS = env_int("IMPORT_MAX_ROWS", 20_000)
-
-# Reporting: the campaign target, and the share of the population aged 18 and over used for adult coverage
-# (2019 census: roughly 72 %; set it to the figure your statistics office publishes).
-CAMPAIGN_TARGET_DOSES = env_int("CAMPAIGN_TARGET_DOSES", 150_000_000)
-ADULT_POPULATION_SHARE = float(env_str("ADULT_POPULATION_SHARE", "0.72"))
-
-# Security: the number of reverse proxies in front of the app that append to X-Forwarded-For (0: none, so the
-# socket's peer is the client). Every limit, audit row and SMS outbox row reads the client address through it.
-TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
-# Password tries from one client address, over every account (stops one password sprayed over many numbers).
-PASSWORD_TRIES_PER_IP = env_int("PASSWORD_TRIES_PER_IP", 20)
-PASSWORD_TRIES_IP_WINDOW_SECONDS = env_int("PASSWORD_TRIES_IP_WINDOW_SECONDS", 15 * 60)
-
 # Hot paths (dose record, registration, sign-up). Rollup changes are INSERTed by each writer and summed into
 # one total per key by Celery beat every ROLLUP_FOLD_SECONDS, at most ROLLUP_FOLD_BATCH changes per transaction;
-# figures are exact either way. Passwords: Argon2id at OWASP's minimum (19 MiB, 2 passes, 1 lane); older
-# PBKDF2 hashes are upgraded at the next sign-in.
+# figures are exact either way. (Password hashing: config/settings/accounts.py.)
 ROLLUP_FOLD_SECONDS = env_int("ROLLUP_FOLD_SECONDS", 60)
 ROLLUP_FOLD_BATCH = env_int("ROLLUP_FOLD_BATCH", 10_000)
 CELERY_BEAT_SCHEDULE["rollups-fold"] = {"task": "reporting.tasks.rollups_fold", "schedule": float(ROLLUP_FOLD_SECONDS)}
-ARGON2_MEMORY_KIB = env_int("ARGON2_MEMORY_KIB", 19_456)
-ARGON2_TIME_COST = env_int("ARGON2_TIME_COST", 2)
-ARGON2_PARALLELISM = env_int("ARGON2_PARALLELISM", 1)
-PASSWORD_HASHERS = [
-    "citizens.hashers.Argon2idHasher",
-    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
-    "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
-    "django.contrib.auth.hashers.ScryptPasswordHasher",
-]
 
 # List pages and load (G): counts on the registration queue stop at this many rows per state ("more than …")
 # instead of counting a province's million registrations on every page; uncounted lists go this many pages deep.
@@ -256,28 +183,7 @@ CONTENT_SECURITY_POLICY = {
         "frame-ancestors": ["'none'"],
     },
 }
-# Sessions: staff (console, /admin/) sign in for a working day; citizens keep their health book open on their own
-# phone for longer. A session started any other way gets SESSION_COOKIE_AGE, which defaults to the staff length.
-STAFF_SESSION_SECONDS = env_int("STAFF_SESSION_SECONDS", 8 * 3600)
-CITIZEN_SESSION_SECONDS = env_int("CITIZEN_SESSION_SECONDS", 30 * 24 * 3600)
-SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", STAFF_SESSION_SECONDS)
 
-# Public certificate verification (page and API): checks per client address per window, the largest request
-# body read (a photo upload or the JSON), and the most pixels a photo may claim in its header before it is
-# decoded (a 20 KB PNG can claim 81 million). Verifier apps check offline against the trust list instead.
-VERIFY_PER_IP = env_int("VERIFY_PER_IP", 60)
-VERIFY_IP_WINDOW_SECONDS = env_int("VERIFY_IP_WINDOW_SECONDS", 10 * 60)
-VERIFY_MAX_BODY_BYTES = env_int("VERIFY_MAX_BODY_BYTES", 6 * 1024 * 1024)
-VERIFY_MAX_IMAGE_PIXELS = env_int("VERIFY_MAX_IMAGE_PIXELS", 12_000_000)
-
-# Console forms (D): the most doses one stock movement (receipt, transfer, adjustment, end-of-session wastage) may
-# carry; a larger figure is a typing error, refused on the form before it can reach the ledger's integer columns.
-STOCK_MOVEMENT_MAX_DOSES = env_int("STOCK_MOVEMENT_MAX_DOSES", 10_000_000)
-
-# Staff second factor: wrong authenticator codes per window before codes are refused until the window ends
-# (counted in the database before each check, like passwords); django-otp's few-second back-off still applies.
-STAFF_OTP_MAX_FAILURES = env_int("STAFF_OTP_MAX_FAILURES", 5)
-STAFF_OTP_LOCK_SECONDS = env_int("STAFF_OTP_LOCK_SECONDS", 15 * 60)
 # Handing a task to the broker from a web request: when Redis is down, give up at once instead of kombu's default
 # of retrying for several seconds; the row the task is for (an SMS in the outbox) stays pending for the beat sweep.
 # Workers and beat keep their own reconnect settings (broker_connection_retry / _max_retries).
@@ -288,23 +194,7 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     "interval_max": 0.2,
 }
 
-# Uploads (A): an .xlsx is measured from its zip directory before it is opened — total unpacked size, and how
-# many times a part may unpack larger than it is stored — and a row may hold this many cells; reading stops after
-# IMPORT_MAX_PARSE_SECONDS. A batch left checking or recording longer than IMPORT_STALE_SECONDS (its worker
-# died) is marked failed by beat.
-IMPORT_MAX_UNCOMPRESSED_BYTES = env_int("IMPORT_MAX_UNCOMPRESSED_BYTES", 50 * 1024 * 1024)
-IMPORT_MAX_COMPRESSION_RATIO = env_int("IMPORT_MAX_COMPRESSION_RATIO", 150)
-IMPORT_MAX_CELLS_PER_ROW = env_int("IMPORT_MAX_CELLS_PER_ROW", 200)
-IMPORT_MAX_PARSE_SECONDS = env_int("IMPORT_MAX_PARSE_SECONDS", 60)
-IMPORT_STALE_SECONDS = env_int("IMPORT_STALE_SECONDS", 30 * 60)
 CELERY_BEAT_SCHEDULE["imports-fail-stale"] = {"task": "vaccination.tasks.imports_fail_stale", "schedule": 5 * 60.0}
-# An organisation asking people already on the platform to join its list: asks per organisation per day, asks
-# reaching one person per day (each costs an SMS), how long the code stays valid, and codes typed per address.
-LINK_REQUESTS_PER_ORGANISATION = env_int("LINK_REQUESTS_PER_ORGANISATION", 200)
-LINK_REQUESTS_PER_PERSON = env_int("LINK_REQUESTS_PER_PERSON", 3)
-LINK_REQUEST_VALID_HOURS = env_int("LINK_REQUEST_VALID_HOURS", 72)
-LINK_CODE_TRIES_PER_IP = env_int("LINK_CODE_TRIES_PER_IP", 20)
-LINK_CODE_TRIES_WINDOW_SECONDS = env_int("LINK_CODE_TRIES_WINDOW_SECONDS", 60 * 60)
 # The statements of the hot paths are prepared once per connection on PostgreSQL (registry/db.py); turn this off
 # behind a pooler that cannot keep prepared statements (PgBouncer before 1.21, or without max_prepared_statements).
 DB_PREPARED_STATEMENTS = env_bool("DB_PREPARED_STATEMENTS", True)
@@ -316,17 +206,6 @@ DB_PREPARE_THRESHOLD = env_int("DB_PREPARE_THRESHOLD", 5)
 FORMAT_MODULE_PATH = "config.formats"
 USE_THOUSAND_SEPARATOR = True
 
-# Public certificate log (K, certificates/transparency/): after a batch of appends the certificate task signs a
-# tree head unless the latest is younger than LOG_STH_MIN_SECONDS (then beat signs it within LOG_STH_BEAT_SECONDS);
-# an unchanged tree is re-signed every LOG_STH_MAX_MINUTES so monitors see the log alive. Monitors read at most
-# LOG_LEAVES_PER_PAGE leaves per request. The log key signs tree heads only; it is published in the trust list.
-LOG_SIGNING_KEY_FILE = env_str("LOG_SIGNING_KEY_FILE", str(VAR_DIR / "keys" / "log.key.pem"))
-LOG_STH_MIN_SECONDS = env_int("LOG_STH_MIN_SECONDS", 5)
-LOG_STH_MAX_MINUTES = env_int("LOG_STH_MAX_MINUTES", 60)
-LOG_STH_BEAT_SECONDS = env_int("LOG_STH_BEAT_SECONDS", 60)
-LOG_LEAVES_PER_PAGE = env_int("LOG_LEAVES_PER_PAGE", 1000)
-# Queued leaves given their indexes per transaction under the log's lock (the certificate task's batch is smaller).
-LOG_SEQUENCE_BATCH = env_int("LOG_SEQUENCE_BATCH", 10_000)
 CELERY_BEAT_SCHEDULE["certificate-log-sign"] = {"task": "certificates.tasks.log_tree_head_sign",
                                                 "schedule": float(LOG_STH_BEAT_SECONDS)}
 
@@ -336,25 +215,8 @@ CELERY_BEAT_SCHEDULE["certificate-log-sign"] = {"task": "certificates.tasks.log_
 # chooses the licence the figures are published under. People per priority group are recomputed by beat every
 # OPEN_DATA_PRIORITY_REFRESH_SECONDS (the dose rollups carry no priority group).
 INSTALLED_APPS += ["opendata"]
-OPEN_DATA_CACHE_SECONDS = env_int("OPEN_DATA_CACHE_SECONDS", 300)
-OPEN_DATA_MIN_CELL = env_int("OPEN_DATA_MIN_CELL", 10)
-OPEN_DATA_LICENCE = env_str("OPEN_DATA_LICENCE", "CC BY 4.0")
-OPEN_DATA_LICENCE_URL = env_str("OPEN_DATA_LICENCE_URL", "https://creativecommons.org/licenses/by/4.0/")
-OPEN_DATA_PRIORITY_REFRESH_SECONDS = env_int("OPEN_DATA_PRIORITY_REFRESH_SECONDS", 60 * 60)
 CELERY_BEAT_SCHEDULE["opendata-priority-refresh"] = {
     "task": "opendata.tasks.priority_counts_refresh", "schedule": float(OPEN_DATA_PRIORITY_REFRESH_SECONDS)}
-# Certificate look-up without an account: look-ups per client address, per ID (or phone) number typed and codes
-# sent per recorded phone, each per window; how long a code is valid and how many tries it gets; how long the
-# access it grants lasts in the session (and it covers only the person looked up).
-LOOKUP_PER_IP = env_int("LOOKUP_PER_IP", 10)
-LOOKUP_IP_WINDOW_SECONDS = env_int("LOOKUP_IP_WINDOW_SECONDS", 60 * 60)
-LOOKUP_PER_ID = env_int("LOOKUP_PER_ID", 3)
-LOOKUP_ID_WINDOW_SECONDS = env_int("LOOKUP_ID_WINDOW_SECONDS", 60 * 60)
-LOOKUP_PER_PHONE = env_int("LOOKUP_PER_PHONE", 3)
-LOOKUP_PHONE_WINDOW_SECONDS = env_int("LOOKUP_PHONE_WINDOW_SECONDS", 60 * 60)
-LOOKUP_CODE_VALIDITY_SECONDS = env_int("LOOKUP_CODE_VALIDITY_SECONDS", 10 * 60)
-LOOKUP_CODE_MAX_ATTEMPTS = env_int("LOOKUP_CODE_MAX_ATTEMPTS", 5)
-LOOKUP_ACCESS_SECONDS = env_int("LOOKUP_ACCESS_SECONDS", 15 * 60)
 
 # Production shape (H). DATABASE_REPLICA_URL: a streaming replica that dashboards, reports and exports, public
 # verification and reference data read from (registry/replica.py); a client that has just written (any POST) reads
@@ -397,22 +259,11 @@ PARTITION_MONTHS_AHEAD = env_int("PARTITION_MONTHS_AHEAD", 3)
 CELERY_BEAT_SCHEDULE["partitions-ensure"] = {"task": "registry.tasks.partitions_ensure_ahead",
                                              "schedule": 24 * 60 * 60.0}
 
-# Partitioned facts (issue 13 part 3, N). On PostgreSQL audit rows, SMS messages, stock movements and registration
-# events are range-partitioned by month (registry/partitions.py); beat creates this month's and the next
-# PARTITION_MONTHS_AHEAD months' partitions daily (also `manage.py partitions_ensure`). SQLite keeps plain tables.
-PARTITION_MONTHS_AHEAD = env_int("PARTITION_MONTHS_AHEAD", 3)
-CELERY_BEAT_SCHEDULE["partitions-ensure"] = {"task": "registry.tasks.partitions_ensure_ahead",
-                                             "schedule": 24 * 60 * 60.0}
-
 # Places visited (issue 17 service 1, places/): venues' QR posters, visits and exposures. Visits are personal data,
 # kept PLACES_VISIT_RETENTION_DAYS and then deleted by beat (hourly); an account records at most
 # PLACES_VISITS_PER_ACCOUNT check-ins (each for one or more people) per PLACES_VISIT_WINDOW_SECONDS, and registers
 # at most PLACES_VENUES_PER_ACCOUNT venues.
 INSTALLED_APPS += ["places"]
-PLACES_VISIT_RETENTION_DAYS = env_int("PLACES_VISIT_RETENTION_DAYS", 21)
-PLACES_VISITS_PER_ACCOUNT = env_int("PLACES_VISITS_PER_ACCOUNT", 30)
-PLACES_VISIT_WINDOW_SECONDS = env_int("PLACES_VISIT_WINDOW_SECONDS", 60 * 60)
-PLACES_VENUES_PER_ACCOUNT = env_int("PLACES_VENUES_PER_ACCOUNT", 20)
 CELERY_BEAT_SCHEDULE["places-visits-purge"] = {"task": "places.tasks.visits_purge", "schedule": 60 * 60.0}
 
 # Medical appointments, consultations and one list of appointments (issue 17 services 2–4, clinics/). An account
@@ -421,10 +272,6 @@ CELERY_BEAT_SCHEDULE["places-visits-purge"] = {"task": "places.tasks.visits_purg
 # facility publishes as far ahead; at most CLINIC_SLOTS_PER_PUBLISH slots are published at once. Beat sends the
 # day-before reminders every CLINIC_REMINDER_SECONDS.
 INSTALLED_APPS += ["clinics"]
-CLINIC_BOOKINGS_PER_ACCOUNT_PER_DAY = env_int("CLINIC_BOOKINGS_PER_ACCOUNT_PER_DAY", 5)
-CLINIC_BOOKING_DAYS_AHEAD = env_int("CLINIC_BOOKING_DAYS_AHEAD", 60)
-CLINIC_SLOTS_PER_PUBLISH = env_int("CLINIC_SLOTS_PER_PUBLISH", 200)
-CLINIC_REMINDER_SECONDS = env_int("CLINIC_REMINDER_SECONDS", 15 * 60)
 CELERY_BEAT_SCHEDULE["clinic-reminders"] = {"task": "clinics.tasks.booking_reminders_send",
                                             "schedule": float(CLINIC_REMINDER_SECONDS)}
 
