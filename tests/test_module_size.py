@@ -2,16 +2,10 @@
 the domain splits. Migrations and tests are not counted; bench/ and docker/ are tools, not apps."""
 from pathlib import Path
 
-import pytest
-
 ROOT = Path(__file__).resolve().parent.parent
 APPS = ["api", "certificates", "citizens", "clinics", "config", "opendata", "places", "registry", "reporting",
         "vaccination"]
 LIMIT = 300
-# path: the reason it may be longer for now. Keep this short; every entry is a split still owed.
-EXCEPTIONS: dict[str, str] = {
-    "vaccination/imports/staff.py": "being optimised (issue 12)",
-}
 
 
 def _modules():
@@ -34,11 +28,6 @@ def test_the_apps_are_found():
 
 
 def test_no_module_of_the_apps_is_over_300_lines():
-    over = {name: _lines(path) for name, path in _modules() if _lines(path) > LIMIT and name not in EXCEPTIONS}
+    over = {name: _lines(path) for name, path in _modules() if _lines(path) > LIMIT}
     assert not over, f"Split these modules by topic (over {LIMIT} lines): {over}"
 
-
-@pytest.mark.parametrize("name", sorted(EXCEPTIONS))
-def test_every_exception_is_still_needed_and_has_a_reason(name):
-    assert EXCEPTIONS[name].strip(), f"{name}: give the reason it may be longer"
-    assert _lines(ROOT / name) > LIMIT, f"{name} is within {LIMIT} lines now: remove it from EXCEPTIONS"

@@ -11,8 +11,7 @@ from collections import Counter
 from django.db import connection, transaction
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
-from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext as _, gettext_lazy
 
 from citizens.id_numbers import id_kind_of, id_number_clean
 from citizens.models import Person, id_number_mask, new_qr_token
