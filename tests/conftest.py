@@ -137,9 +137,14 @@ def is_postgres():
 
 @pytest.fixture(autouse=True)
 def _clear_cache():
-    """Sign-in locks and throttles live in the cache; each test starts with none."""
+    """Sign-in locks and throttles live in the cache, the dashboard's figures in the process too; each test starts
+    with none."""
     from django.core.cache import cache
 
+    from reporting.dashboard import dashboard_local_clear
+
     cache.clear()
+    dashboard_local_clear()
     yield
     cache.clear()
+    dashboard_local_clear()

@@ -1,5 +1,4 @@
-from .models import Reaction
-from .selectors import reaction_list
+from .alerts import serious_open_count
 
 
 def console_alerts(request):
@@ -9,4 +8,4 @@ def console_alerts(request):
         return {}
     if not user.has_perm("vaccination.view_reaction"):
         return {}
-    return {"serious_open": reaction_list(user=user).filter(serious=True, status=Reaction.Status.NEW).count()}
+    return {"serious_open": serious_open_count(user)}

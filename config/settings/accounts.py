@@ -27,6 +27,9 @@ TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
 # Password tries from one client address, over every account (stops one password sprayed over many numbers).
 PASSWORD_TRIES_PER_IP = env_int("PASSWORD_TRIES_PER_IP", 20)
 PASSWORD_TRIES_IP_WINDOW_SECONDS = env_int("PASSWORD_TRIES_IP_WINDOW_SECONDS", 15 * 60)
+# The signed-in user with their permissions, jurisdiction and second-factor device is kept in the cache this long
+# (registry/principal.py; every change to them drops it at once); 0 reads them from the database on every request.
+AUTH_CACHE_SECONDS = env_int("AUTH_CACHE_SECONDS", 60)
 # Sessions: staff (console, /admin/) sign in for a working day; citizens keep their health book open on their own
 # phone for longer. A session started any other way gets SESSION_COOKIE_AGE, which defaults to the staff length.
 STAFF_SESSION_SECONDS = env_int("STAFF_SESSION_SECONDS", 8 * 3600)

@@ -36,8 +36,8 @@ MIDDLEWARE = [
     "registry.middleware.LanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
-    "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "django_otp.middleware.OTPMiddleware",
+    "registry.principal.PrincipalAuthenticationMiddleware",
+    "registry.principal.PrincipalOTPMiddleware",
     "registry.middleware.RequestContextMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -286,3 +286,6 @@ SESSION_CACHE_SECONDS = env_int("SESSION_CACHE_SECONDS", 300)
 # The console dashboard's figures and drawn tables per area and language are kept this many seconds in the cache
 # (the page shows when they were computed); 0 computes them on every request.
 DASHBOARD_CACHE_SECONDS = env_int("DASHBOARD_CACHE_SECONDS", 30)
+# The serious-reaction count flagged on every console page, kept per area this long (a reaction reported serious or
+# followed up drops it at once: vaccination/alerts.py); 0 counts on every page.
+CONSOLE_ALERT_CACHE_SECONDS = env_int("CONSOLE_ALERT_CACHE_SECONDS", 300)

@@ -128,6 +128,7 @@ def test_list_pages_read_in_a_fixed_number_of_queries(client, world, lan):
 
     book(0)
     book(1)
+    [_queries(*page) for page in pages]  # the first visit reads the signed-in user into the cache
     few = [_queries(*page) for page in pages]
     for index in range(2, 5):
         book(index)

@@ -18,6 +18,7 @@ from registry.models import Facility
 from registry.selectors import facility_list
 from registry.transitions import transition_check
 
+from ..alerts import serious_open_forget
 from ..models import Dose, DoseClaim, HelpRequest, Reaction, ReactionNote, StockMovement
 from ..selectors import help_request_list, reaction_list
 from ..signals import dose_changed, dose_corrected, reaction_reported
@@ -39,6 +40,8 @@ def reaction_record(*, actor, dose: Dose, onset_at: datetime.datetime, symptoms:
                                        onset_at=onset_at, symptoms=sorted(set(symptoms)), severity=severity,
                                        description=description, serious=serious)
     audit_record(actor=actor, action="reaction.report", target=reaction, changes={"serious": serious})
+    if serious:
+        serious_open_forget(reaction.site_id)
     reaction_reported.send(sender=Reaction, reaction=reaction)
     return reaction
 
@@ -68,6 +71,7 @@ def reaction_follow_up(*, actor, reaction_id: int, status: str, note: str = "") 
     reaction.save(update_fields=["status"])
     ReactionNote.objects.create(reaction=reaction, actor=actor, at=timezone.now(), status=status, note=note)
     audit_record(actor=actor, action="reaction.follow_up", target=reaction, changes={"status": status})
+    serious_open_forget(reaction.site_id)
     return reaction
 
 
