@@ -2,9 +2,10 @@
 
 Django draws a <select> by rendering one small template per option (and one more per attribute list). On the
 province queue, whose filter offers every district, organisation and priority group, that cost a third of the
-page. This renderer writes the plain input and select widgets directly, character for character what
-django/forms/widgets/{input,select,select_option,attrs}.html write (tests/registry/test_renderers.py compares
-them), and hands every other template (radio lists, file inputs, whole forms) to Django's templates.
+page. This renderer writes the plain input, select, text area and file input widgets directly, character for
+character what django/forms/widgets/{input,select,select_option,attrs,textarea,clearable_file_input}.html write
+(tests/registry/test_renderers.py compares them), and hands every other template (radio lists, a file input with
+a file already set, whole forms) to Django's templates.
 """
 from django.forms.renderers import DjangoTemplates
 from django.utils.formats import localize
@@ -15,8 +16,9 @@ from django.utils.timezone import template_localtime
 _WIDGETS = "django/forms/widgets/"
 _INPUTS = frozenset(_WIDGETS + name + ".html" for name in (
     "input", "text", "number", "email", "url", "password", "hidden", "date", "datetime", "time", "search", "tel",
-    "color", "checkbox"))
+    "color", "checkbox", "file"))
 _SELECT, _OPTION = _WIDGETS + "select.html", _WIDGETS + "select_option.html"
+_TEXTAREA, _CLEARABLE_FILE = _WIDGETS + "textarea.html", _WIDGETS + "clearable_file_input.html"
 
 
 def _formatted(value) -> str:
@@ -39,6 +41,19 @@ def _attrs(attrs: dict) -> str:
 def _input(widget: dict) -> str:
     value = "" if widget["value"] is None else f' value="{_formatted(widget["value"])}"'
     return (f'<input type="{conditional_escape(widget["type"])}" name="{conditional_escape(widget["name"])}"{value}'
+            f'{_attrs(widget["attrs"])}>')
+
+
+def _textarea(widget: dict) -> str:
+    value = _shown(widget["value"]) if widget["value"] else ""
+    return f'<textarea name="{conditional_escape(widget["name"])}"{_attrs(widget["attrs"])}>\n{value}</textarea>'
+
+
+def _clearable_file(widget: dict) -> str | None:
+    """Only while no file is set: then Django's template draws a plain file input (without a value)."""
+    if widget["is_initial"]:
+        return None
+    return (f'<input type="{conditional_escape(widget["type"])}" name="{conditional_escape(widget["name"])}"'
             f'{_attrs(widget["attrs"])}>')
 
 
@@ -67,6 +82,10 @@ class FastWidgetRenderer(DjangoTemplates):
             html = _input(context["widget"])
         elif template_name == _SELECT:
             html = _select(context["widget"])
+        elif template_name == _TEXTAREA:
+            html = _textarea(context["widget"])
+        elif template_name == _CLEARABLE_FILE:
+            html = _clearable_file(context["widget"])
         if html is None:
             return super().render(template_name, context, request=request)
         return mark_safe(html) if not isinstance(html, SafeString) else html

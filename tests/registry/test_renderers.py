@@ -28,11 +28,14 @@ class Everything(forms.Form):
     many = forms.MultipleChoiceField(choices=[("1", "one"), ("2", "two"), ("3", "three")], required=False)
     kind = forms.ChoiceField(choices=[("a", "A"), ("b", "B")], widget=forms.RadioSelect, required=False)
     note = forms.CharField(widget=forms.Textarea, required=False)
+    qr = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}), required=False)
+    photo = forms.FileField(widget=forms.ClearableFileInput(attrs={"accept": "image/*"}), required=False)
+    sheet = forms.FileField(widget=forms.FileInput, required=False)
 
 
 BOUND = {"name": 'Lê "Thu" <script>', "phone": "0912", "hidden": "h&", "secret": "s<", "count": "1234567",
          "email": "a@b.vn", "day": "2021-09-01", "at": "2021-09-01 08:30", "agree": "on", "status": "a&b",
-         "grouped": "hp", "many": ["1", "3"], "kind": "b", "note": "line <1>"}
+         "grouped": "hp", "many": ["1", "3"], "kind": "b", "note": "line <1>", "qr": "HC1:A&B"}
 
 
 @pytest.mark.parametrize("language", ["vi", "en"])
@@ -55,7 +58,7 @@ def test_inputs_and_selects_load_no_template(monkeypatch):
     loaded = []
     monkeypatch.setattr(DjangoTemplates, "get_template", lambda self, name: loaded.append(name))
     form = Everything(BOUND)
-    for name in ("name", "hidden", "count", "day", "agree", "status", "grouped", "many"):
+    for name in ("name", "hidden", "count", "day", "agree", "status", "grouped", "many", "note", "photo", "sheet"):
         form[name].field.widget.render(form[name].html_name, form[name].value(), renderer=FastWidgetRenderer())
     assert loaded == []
 
