@@ -1,7 +1,9 @@
 """Reads for citizens (only their own people) and for staff (scoped, audited)."""
+from django.conf import settings
 from django.db.models import F, Q, QuerySet
 
 from registry.audit import audit_record
+from registry.kept import kept_forget, kept_get, kept_set
 from registry.selectors import jurisdiction_of
 
 from .models import HealthDeclaration, Notification, Person
@@ -33,10 +35,25 @@ def notifications_for(user) -> QuerySet[Notification]:
     return Notification.objects.filter(recipient=user).select_related("person")
 
 
+UNREAD_KEY = "citizens.unread:{}"
+
+
 def unread_notification_count(user) -> int:
+    """The badge on every citizen page: kept BADGE_CACHE_SECONDS, dropped by `unread_forget` on every change."""
     if not user.is_authenticated or user.is_staff:
         return 0
-    return Notification.objects.filter(recipient=user, read_at__isnull=True).count()
+    seconds = settings.BADGE_CACHE_SECONDS
+    kept = kept_get(UNREAD_KEY.format(user.pk)) if seconds > 0 else None
+    if isinstance(kept, int):
+        return kept
+    count = Notification.objects.filter(recipient=user, read_at__isnull=True).count()
+    kept_set(UNREAD_KEY.format(user.pk), count, seconds)
+    return count
+
+
+def unread_forget(*user_ids) -> None:
+    """These accounts' notifications changed: their badges count again."""
+    kept_forget(*(UNREAD_KEY.format(pk) for pk in user_ids if pk is not None))
 
 
 def health_code_resolve(*, staff, code: str) -> tuple[Person | None, HealthDeclaration | None]:

@@ -5,6 +5,7 @@ from django_otp.admin import OTPAdminAuthenticationForm
 
 from .auth import staff_authenticate, staff_sign_in_error
 from .http import client_ip
+from .renderers import ListedSelect
 
 
 class StaffLoginForm(forms.Form):
@@ -63,6 +64,7 @@ class ListedModelChoiceField(forms.ModelChoiceField):
     """A ModelChoiceField for the short lists of a console filter (districts, priority groups, organisations).
     Given a queryset already read, it keeps it instead of a fresh copy: two forms of one page share one list."""
     iterator = ListedChoiceIterator
+    widget = ListedSelect
 
     def _set_queryset(self, queryset):
         if queryset is None or queryset._result_cache is None:

@@ -12,38 +12,23 @@ What is kept is never trusted beyond what the database would say:
 - AUTH_CACHE_SECONDS bounds anything a signal cannot see (a row changed by hand in the database);
 - when the cache fails, the database answers, as without it.
 """
-import logging
-
 from django.conf import settings
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY, get_user
 from django.contrib.auth.middleware import AuthenticationMiddleware
-from django.core.cache import cache
-from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
 from django.utils.crypto import constant_time_compare
 from django.utils.functional import SimpleLazyObject
 from django_otp.middleware import OTPMiddleware
 
-logger = logging.getLogger(__name__)
+from .kept import kept_forget, kept_get, kept_set
+
 USER_KEY = "registry.principal.user:{}"
 DEVICE_KEY = "registry.principal.device:{}"
 
 
-def _cache_call(name: str, *args):
-    try:
-        return getattr(cache, name)(*args)
-    except Exception:  # connection refused, timeout, bad data: the database answers
-        logger.warning("principal: cache %s failed", name, exc_info=True)
-        return None
-
-
 def principal_forget(*user_ids) -> None:
-    """Drop the kept copy of these users: the next request reads them from the database. Dropped again when the
-    transaction commits, so a request that read the old rows in between cannot keep them."""
-    keys = [USER_KEY.format(pk) for pk in user_ids if pk is not None]
-    if keys:
-        _cache_call("delete_many", keys)
-        transaction.on_commit(lambda: _cache_call("delete_many", keys))
+    """Drop the kept copy of these users: the next request reads them from the database."""
+    kept_forget(*(USER_KEY.format(pk) for pk in user_ids if pk is not None))
 
 
 def _remember(user) -> None:
@@ -51,7 +36,7 @@ def _remember(user) -> None:
 
     user.get_all_permissions()  # fills the backends' per-user permission caches, kept with the user
     jurisdiction_of(user)
-    _cache_call("set", USER_KEY.format(user.pk), user, settings.AUTH_CACHE_SECONDS)
+    kept_set(USER_KEY.format(user.pk), user, settings.AUTH_CACHE_SECONDS)
 
 
 def principal_user(request):
@@ -60,7 +45,7 @@ def principal_user(request):
     user_id, backend, session_hash = (session.get(SESSION_KEY), session.get(BACKEND_SESSION_KEY),
                                       session.get(HASH_SESSION_KEY))
     if settings.AUTH_CACHE_SECONDS and user_id and session_hash and backend in settings.AUTHENTICATION_BACKENDS:
-        kept = _cache_call("get", USER_KEY.format(user_id))
+        kept = kept_get(USER_KEY.format(user_id))
         if kept is not None and str(kept.pk) == str(user_id) and kept.is_active and constant_time_compare(
                 session_hash, kept.get_session_auth_hash()):
             return kept
@@ -86,11 +71,11 @@ class PrincipalOTPMiddleware(OTPMiddleware):
         if not settings.AUTH_CACHE_SECONDS:
             return super()._device_from_persistent_id(persistent_id)
         key = DEVICE_KEY.format(self._normalize_persistent_id(persistent_id))
-        device = _cache_call("get", key)
+        device = kept_get(key)
         if device is None:
             device = super()._device_from_persistent_id(persistent_id)
             if device is not None:
-                _cache_call("set", key, device, settings.AUTH_CACHE_SECONDS)
+                kept_set(key, device, settings.AUTH_CACHE_SECONDS)
         return device
 
 
@@ -140,9 +125,7 @@ def _group_deleted(sender, instance, **kwargs):
 
 
 def _device_changed(sender, instance, **kwargs):
-    key = DEVICE_KEY.format(instance.persistent_id)
-    _cache_call("delete", key)
-    transaction.on_commit(lambda: _cache_call("delete", key))
+    kept_forget(DEVICE_KEY.format(instance.persistent_id))
 
 
 def principal_signals_connect() -> None:

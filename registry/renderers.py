@@ -7,6 +7,7 @@ character what django/forms/widgets/{input,select,select_option,attrs,textarea,c
 (tests/registry/test_renderers.py compares them), and hands every other template (radio lists, a file input with
 a file already set, whole forms) to Django's templates.
 """
+from django import forms
 from django.forms.renderers import DjangoTemplates
 from django.utils.formats import localize
 from django.utils.html import conditional_escape, escape
@@ -89,3 +90,23 @@ class FastWidgetRenderer(DjangoTemplates):
         if html is None:
             return super().render(template_name, context, request=request)
         return mark_safe(html) if not isinstance(html, SafeString) else html
+
+
+class ListedSelect(forms.Select):
+    """A single <select> drawn straight from its choices, the same HTML as Django's Select. Django first builds a
+    dictionary per option (copied attributes, index, template name) and the renderer then walks them; for the
+    console filters' lists of districts and organisations that was a sixth of the province queue."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        if self.allow_multiple_selected or any(isinstance(label, (list, tuple)) for _value, label in self.choices):
+            return super().render(name, value, attrs=attrs, renderer=renderer)
+        chosen, has_selected = self.format_value(value), False
+        parts = [f'<select name="{conditional_escape(name)}"{_attrs(self.build_attrs(self.attrs, attrs))}>']
+        for option_value, label in self.choices:
+            option_value = "" if option_value is None else option_value
+            selected = not has_selected and str(option_value) in chosen
+            has_selected |= selected
+            parts.append(f'\n  <option value="{_formatted(option_value)}"{" selected" if selected else ""}>'
+                         f'{_shown(label)}</option>\n')
+        parts.append("\n</select>")
+        return mark_safe("".join(parts))

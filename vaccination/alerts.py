@@ -2,22 +2,18 @@
 
 Counting on every page cost each console request a query; the count is kept in the cache per area instead, and a
 reaction reported serious or followed up drops the kept counts of every area it lies in (its site, district,
-province and the nation). CONSOLE_ALERT_CACHE_SECONDS bounds anything else; with the
-cache down the count is read from the database.
+province and the nation). BADGE_CACHE_SECONDS bounds anything else; with the cache down the count is read from the
+database.
 """
-import logging
-
 from django.conf import settings
-from django.core.cache import cache
-from django.db import transaction
 
+from registry.kept import kept_forget, kept_get, kept_set
 from registry.models import Facility
 from registry.selectors import Jurisdiction, jurisdiction_of
 
 from .models import Reaction
 from .selectors import reaction_list
 
-logger = logging.getLogger(__name__)
 KEY = "vaccination.alerts.serious_open:{}"
 
 
@@ -32,28 +28,18 @@ def _area(j: Jurisdiction) -> str:
 
 
 def serious_open_count(user) -> int:
-    seconds = settings.CONSOLE_ALERT_CACHE_SECONDS
+    seconds = settings.BADGE_CACHE_SECONDS
     key = KEY.format(_area(jurisdiction_of(user)))
-    kept = None
-    if seconds > 0:
-        try:
-            kept = cache.get(key)
-        except Exception:  # the database answers
-            logger.warning("alerts: cache unavailable", exc_info=True)
+    kept = kept_get(key) if seconds > 0 else None
     if isinstance(kept, int):
         return kept
     count = reaction_list(user=user).filter(serious=True, status=Reaction.Status.NEW).count()
-    if seconds > 0:
-        try:
-            cache.set(key, count, seconds)
-        except Exception:
-            logger.warning("alerts: cache unavailable", exc_info=True)
+    kept_set(key, count, seconds)
     return count
 
 
 def serious_open_forget(site_id: int | None) -> None:
-    """A reaction at this site changed: every area it lies in counts again. Dropped now and again when the
-    transaction commits, so a page that counted the old rows in between cannot keep its count."""
+    """A reaction at this site changed: every area it lies in counts again."""
     keys = [KEY.format("national")]
     site = Facility.objects.select_related("unit").filter(pk=site_id).first() if site_id else None
     if site is not None:
@@ -61,12 +47,4 @@ def serious_open_forget(site_id: int | None) -> None:
         if site.unit is not None:
             keys += [KEY.format(f"district:{site.unit.district_code}"),
                      KEY.format(f"province:{site.unit.province_code}")]
-
-    def forget():
-        try:
-            cache.delete_many(keys)
-        except Exception:
-            logger.warning("alerts: cache unavailable; kept counts expire by themselves", exc_info=True)
-
-    forget()
-    transaction.on_commit(forget)
+    kept_forget(*keys)

@@ -11,6 +11,7 @@ from django.utils import timezone
 from registry.bulk import insert_columns, reserve_ids
 
 from ..models import Notification, Person, SmsMessage
+from ..selectors import unread_forget
 from ..sms import SmsDeliveryError, sms_transmit
 
 log = logging.getLogger(__name__)
@@ -104,14 +105,19 @@ def notify(*, person: Person, title: str, body: str = "", link: str = "", sms_te
     phone = person.phone or (recipient.phone if recipient else "")
     if sms_text and phone:
         sms = sms_queue(phone=phone, text=sms_text, purpose=sms_purpose)
-    return Notification.objects.create(person=person, recipient=recipient, title=title, body=body, link=link, sms=sms)
+    notification = Notification.objects.create(person=person, recipient=recipient, title=title, body=body, link=link,
+                                               sms=sms)
+    unread_forget(notification.recipient_id)
+    return notification
 
 
 def notifications_mark_read(*, user, ids: list[int] | None = None) -> int:
     rows = Notification.objects.filter(recipient=user, read_at__isnull=True)
     if ids is not None:
         rows = rows.filter(pk__in=ids)
-    return rows.update(read_at=timezone.now())
+    marked = rows.update(read_at=timezone.now())
+    unread_forget(user.pk)
+    return marked
 
 
 @dataclass
@@ -185,6 +191,7 @@ def notify_many(notices: list[Notice]) -> int:
             for index, (notice, (person, recipient, _phone)) in enumerate(zip(notices, recipients))
         ], batch_size=2000)
         ids = list(sms_of.values())
+    unread_forget(*{recipient for _person, recipient, _phone in recipients})
     if ids:
         transaction.on_commit(lambda: _enqueue_many(ids))
     return len(notices)

@@ -286,6 +286,7 @@ SESSION_CACHE_SECONDS = env_int("SESSION_CACHE_SECONDS", 300)
 # The console dashboard's figures and drawn tables per area and language are kept this many seconds in the cache
 # (the page shows when they were computed); 0 computes them on every request.
 DASHBOARD_CACHE_SECONDS = env_int("DASHBOARD_CACHE_SECONDS", 30)
-# The serious-reaction count flagged on every console page, kept per area this long (a reaction reported serious or
-# followed up drops it at once: vaccination/alerts.py); 0 counts on every page.
-CONSOLE_ALERT_CACHE_SECONDS = env_int("CONSOLE_ALERT_CACHE_SECONDS", 300)
+# The counts shown as badges in the menus, kept this long: a citizen's unread notifications (citizens/selectors.py)
+# and the console's serious reactions per area (vaccination/alerts.py). Every change to them drops the kept count
+# at once; 0 counts on every page.
+BADGE_CACHE_SECONDS = env_int("BADGE_CACHE_SECONDS", 300)

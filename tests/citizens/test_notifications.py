@@ -29,3 +29,28 @@ def test_person_without_phone_gets_no_sms(signed_up):
     orphan = Person.objects.create(full_name="Không ai")
     notify(person=orphan, title="x", sms_text="z")
     assert not SmsMessage.objects.filter(text="z").exists()
+
+
+def test_the_unread_badge_is_kept_and_follows_every_change(signed_up):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from citizens.services.messaging import Notice, notify_many
+
+    holder = Person.objects.get(account__phone="+84912345678")
+
+    def badge():
+        with CaptureQueriesContext(connection) as queries:
+            page = signed_up.get(reverse("citizens:book")).content.decode()
+        counted = sum("citizens_notification" in q["sql"] for q in queries.captured_queries)
+        shown = page.split('<span class="badge"', 1)[1].split(">", 1)[1].split("<", 1)[0] if "badge" in page else None
+        return shown, counted
+
+    assert badge()[0] is None
+    assert badge() == (None, 0)  # kept: the second page counts nothing
+    notify(person=holder, title="Một")
+    assert badge()[0] == "1"
+    notify_many([Notice(person_id=holder.pk, title="Hai"), Notice(person_id=holder.pk, title="Ba")])
+    assert badge()[0] == "3"
+    signed_up.get(reverse("citizens:notification_list"))  # reading them marks them read
+    assert badge()[0] is None

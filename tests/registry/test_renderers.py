@@ -65,3 +65,23 @@ def test_inputs_and_selects_load_no_template(monkeypatch):
 
 def test_the_site_uses_it(settings):
     assert settings.FORM_RENDERER == "registry.renderers.FastWidgetRenderer"
+
+
+@pytest.mark.parametrize("value", [None, "", "2", 2, "a&b", "missing", ["2"]])
+def test_the_listed_select_draws_what_djangos_select_draws(value):
+    from registry.renderers import ListedSelect
+
+    choices = [("", "---------"), (1, "Ba Đình"), ("2", 'Hoàn "Kiếm" <b>'), ("a&b", mark_safe("<i>x</i>")),
+               ("2", "the same value again: only the first is selected"), (None, "none")]
+    attrs = {"id": "id_district", "aria-describedby": "help", "required": True, "disabled": False}
+    ours = ListedSelect(attrs={"class": "wide"}, choices=choices).render("district", value, attrs=attrs)
+    theirs = forms.Select(attrs={"class": "wide"}, choices=choices).render(
+        "district", value, attrs=attrs, renderer=DjangoTemplates())
+    assert ours == theirs
+
+
+def test_console_filters_use_the_listed_select():
+    from registry.forms import ListedModelChoiceField
+    from registry.renderers import ListedSelect
+
+    assert isinstance(ListedModelChoiceField(queryset=None).widget, ListedSelect)

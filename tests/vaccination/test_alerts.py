@@ -37,7 +37,7 @@ def test_the_flag_follows_every_change_in_the_area(world, lot, people, console_c
 
 
 def test_without_keeping_every_page_counts(world, console_client, settings):
-    settings.CONSOLE_ALERT_CACHE_SECONDS = 0
+    settings.BADGE_CACHE_SECONDS = 0
     client = console_client(world["province_ha_noi"])
     _flag(client)
     assert _flag(client)[1] == 1
