@@ -1,11 +1,17 @@
 from django.db.models import QuerySet
 
-from citizens.selectors import people_for
+from citizens.selectors import person_for
 from registry.text import date_text
 from vaccination.course import course_of, level_of
 from vaccination.models import DeclaredDose, Dose
 
 from .models import Certificate
+
+
+def certificate_expiry(person):
+    """When the person's valid certificate expires, None without one: all that other apps' pages show of it."""
+    return Certificate.objects.filter(person=person, status=Certificate.Status.VALID).values_list(
+        "expires_at", flat=True).first()
 
 
 def certificate_current(person) -> Certificate | None:
@@ -22,7 +28,7 @@ def person_certificate(*, user, person_id: int):
 
     The level and the doses are the person's course, the same rule as on "My vaccinations": the signed QR numbers
     a dose after the doses declared at registration, so the level counts them too."""
-    person = people_for(user).filter(pk=person_id).first()
+    person = person_for(user, person_id)
     if person is None:
         return None
     return certificate_context(person)

@@ -12,7 +12,7 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from citizens.models import Person
-from citizens.selectors import people_for
+from citizens.selectors import people_for, person_for
 from registry.models import AdministrativeUnit, AuditEvent, StaffAssignment
 from registry.selectors import facility_of, jurisdiction_of, scope
 
@@ -162,7 +162,7 @@ def lots_usable() -> QuerySet[Lot]:
 
 def person_registrations(*, user, person_id: int):
     """A citizen's view of one of their people: registrations (newest first) and appointments."""
-    person = people_for(user).filter(pk=person_id).first()
+    person = person_for(user, person_id)
     if person is None:
         return None, Registration.objects.none()
     registrations = person.registrations.select_related(

@@ -1,11 +1,11 @@
 from django import template
 
-from ..selectors import certificate_current
+from ..selectors import certificate_expiry
 
 register = template.Library()
 
 
 @register.simple_tag
-def current_certificate(person):
-    """The person's valid certificate, or None (for pages of other apps that show it)."""
-    return certificate_current(person)
+def current_certificate_expiry(person):
+    """When the person's valid certificate expires, or None (for pages of other apps that show it)."""
+    return certificate_expiry(person)
