@@ -59,6 +59,9 @@ class ListedChoiceIterator(forms.models.ModelChoiceIterator):
         for obj in self.queryset:
             yield self.choice(obj)
 
+    def __len__(self):  # Django's counts with a query of its own; this reads the list it is about to show
+        return len(self.queryset) + (self.field.empty_label is not None)
+
 
 class ListedModelChoiceField(forms.ModelChoiceField):
     """A ModelChoiceField for the short lists of a console filter (districts, priority groups, organisations).

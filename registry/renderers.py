@@ -98,11 +98,12 @@ class ListedSelect(forms.Select):
     console filters' lists of districts and organisations that was a sixth of the province queue."""
 
     def render(self, name, value, attrs=None, renderer=None):
-        if self.allow_multiple_selected or any(isinstance(label, (list, tuple)) for _value, label in self.choices):
+        choices = list(self.choices)  # a model field's choices are built anew on every pass: once
+        if self.allow_multiple_selected or any(isinstance(label, (list, tuple)) for _value, label in choices):
             return super().render(name, value, attrs=attrs, renderer=renderer)
         chosen, has_selected = self.format_value(value), False
         parts = [f'<select name="{conditional_escape(name)}"{_attrs(self.build_attrs(self.attrs, attrs))}>']
-        for option_value, label in self.choices:
+        for option_value, label in choices:
             option_value = "" if option_value is None else option_value
             selected = not has_selected and str(option_value) in chosen
             has_selected |= selected

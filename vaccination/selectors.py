@@ -69,24 +69,28 @@ class Tally:
         return _("more than %(count)s") % {"count": figure} if self.capped else figure
 
 
-def _tallies(querysets: list[QuerySet]) -> list[Tally]:
-    """Each queryset's rows counted up to REGISTRATION_COUNT_CAP, all in one query."""
+def registration_counts_sql(qs: QuerySet[Registration], keys: list[str]) -> tuple[str, list]:
+    """One query counting the rows of `qs` in each state of `keys` ("" for all of them), each up to
+    REGISTRATION_COUNT_CAP. The filter is compiled once and each count selects from it by state; PostgreSQL folds
+    the inner query into each count, so every count reads the state's index entries, at most the cap of them."""
     cap = settings.REGISTRATION_COUNT_CAP
+    base, base_params = qs.order_by().values("pk", "status").query.sql_with_params()
     parts, params = [], []
-    for qs in querysets:
-        sql, part_params = qs.order_by().values("pk")[: cap + 1].query.sql_with_params()
-        parts.append(f"(SELECT COUNT(*) FROM ({sql}) AS capped)")
-        params.extend(part_params)
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT " + ", ".join(parts), params)
-        row = cursor.fetchone()
-    return [Tally(min(n, cap), n > cap) for n in row]
+    for key in keys:
+        where = "WHERE filtered.status = %s " if key else ""
+        parts.append(f"(SELECT COUNT(*) FROM (SELECT 1 FROM ({base}) AS filtered {where}LIMIT {cap + 1}) AS capped)")
+        params += [*base_params, key] if key else base_params
+    return "SELECT " + ", ".join(parts), params
 
 
 def registration_counts(qs: QuerySet[Registration], *, total: bool = False) -> dict[str, Tally]:
     """Rows of `qs` in each state (and in all, under "" when `total`), each counted up to the cap."""
     keys = list(Registration.Status.values) + ([""] if total else [])
-    return dict(zip(keys, _tallies([qs.filter(status=key) if key else qs for key in keys])))
+    cap = settings.REGISTRATION_COUNT_CAP
+    with connection.cursor() as cursor:
+        cursor.execute(*registration_counts_sql(qs, keys))
+        row = cursor.fetchone()
+    return {key: Tally(min(n, cap), n > cap) for key, n in zip(keys, row)}
 
 
 def registration_filter(qs: QuerySet[Registration], *, status="", priority_group=None, district=None, age_band="",
