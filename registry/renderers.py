@@ -7,12 +7,15 @@ character what django/forms/widgets/{input,select,select_option,attrs,textarea,c
 (tests/registry/test_renderers.py compares them), and hands every other template (radio lists, a file input with
 a file already set, whole forms) to Django's templates.
 """
+from html import escape as _escape
+
 from django import forms
 from django.forms.renderers import DjangoTemplates
 from django.utils.formats import localize
-from django.utils.html import conditional_escape, escape
 from django.utils.safestring import SafeData, SafeString, mark_safe
 from django.utils.timezone import template_localtime
+
+from .html import esc
 
 _WIDGETS = "django/forms/widgets/"
 _INPUTS = frozenset(_WIDGETS + name + ".html" for name in (
@@ -25,41 +28,41 @@ _TEXTAREA, _CLEARABLE_FILE = _WIDGETS + "textarea.html", _WIDGETS + "clearable_f
 def _formatted(value) -> str:
     """`{{ value|stringformat:'s' }}`: "%s" of the raw value, escaped unless it was already safe."""
     text = "%s" % value
-    return text if isinstance(value, SafeData) else escape(text)
+    return text if isinstance(value, SafeData) else _escape(text)
 
 
 def _shown(value) -> str:
     """`{{ value }}` in a template: localised, then escaped unless safe."""
-    return conditional_escape(localize(template_localtime(value)))
+    return esc(localize(template_localtime(value)))
 
 
 def _attrs(attrs: dict) -> str:
     return "".join(
-        f" {conditional_escape(name)}" if value is True else f' {conditional_escape(name)}="{_formatted(value)}"'
+        f" {esc(name)}" if value is True else f' {esc(name)}="{_formatted(value)}"'
         for name, value in attrs.items() if value is not False)
 
 
 def _input(widget: dict) -> str:
     value = "" if widget["value"] is None else f' value="{_formatted(widget["value"])}"'
-    return (f'<input type="{conditional_escape(widget["type"])}" name="{conditional_escape(widget["name"])}"{value}'
+    return (f'<input type="{esc(widget["type"])}" name="{esc(widget["name"])}"{value}'
             f'{_attrs(widget["attrs"])}>')
 
 
 def _textarea(widget: dict) -> str:
     value = _shown(widget["value"]) if widget["value"] else ""
-    return f'<textarea name="{conditional_escape(widget["name"])}"{_attrs(widget["attrs"])}>\n{value}</textarea>'
+    return f'<textarea name="{esc(widget["name"])}"{_attrs(widget["attrs"])}>\n{value}</textarea>'
 
 
 def _clearable_file(widget: dict) -> str | None:
     """Only while no file is set: then Django's template draws a plain file input (without a value)."""
     if widget["is_initial"]:
         return None
-    return (f'<input type="{conditional_escape(widget["type"])}" name="{conditional_escape(widget["name"])}"'
+    return (f'<input type="{esc(widget["type"])}" name="{esc(widget["name"])}"'
             f'{_attrs(widget["attrs"])}>')
 
 
 def _select(widget: dict) -> str | None:
-    parts = [f'<select name="{conditional_escape(widget["name"])}"{_attrs(widget["attrs"])}>']
+    parts = [f'<select name="{esc(widget["name"])}"{_attrs(widget["attrs"])}>']
     for group_name, options, _index in widget["optgroups"]:
         if group_name:
             parts.append(f'\n  <optgroup label="{_shown(group_name)}">')
@@ -102,7 +105,7 @@ class ListedSelect(forms.Select):
         if self.allow_multiple_selected or any(isinstance(label, (list, tuple)) for _value, label in choices):
             return super().render(name, value, attrs=attrs, renderer=renderer)
         chosen, has_selected = self.format_value(value), False
-        parts = [f'<select name="{conditional_escape(name)}"{_attrs(self.build_attrs(self.attrs, attrs))}>']
+        parts = [f'<select name="{esc(name)}"{_attrs(self.build_attrs(self.attrs, attrs))}>']
         for option_value, label in choices:
             option_value = "" if option_value is None else option_value
             selected = not has_selected and str(option_value) in chosen

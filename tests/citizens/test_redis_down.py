@@ -21,7 +21,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 @pytest.fixture
 def redis_down(settings):
-    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CLOSED}}
+    settings.CACHES = {"default": {"BACKEND": "registry.cache.ReusingRedisCache", "LOCATION": CLOSED}}
     settings.CELERY_BROKER_URL = CLOSED
     saved = app.conf.broker_url, app.conf.task_always_eager
     app.conf.broker_url, app.conf.task_always_eager = CLOSED, False

@@ -183,7 +183,7 @@ def test_cached_for_the_configured_time_and_read_without_the_rollups(client, fig
 
 def test_figures_still_answer_when_the_cache_is_down(client, figures, settings):
     """Redis refusing connections is not a 500: the figures are computed afresh."""
-    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
+    settings.CACHES = {"default": {"BACKEND": "registry.cache.ReusingRedisCache",
                                    "LOCATION": "redis://127.0.0.1:1/0",
                                    "OPTIONS": {"socket_connect_timeout": 0.2, "socket_timeout": 0.2}}}
     assert client.get(reverse("opendata:area", args=[HA_NOI])).status_code == 200

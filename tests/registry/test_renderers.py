@@ -85,3 +85,19 @@ def test_console_filters_use_the_listed_select():
     from registry.renderers import ListedSelect
 
     assert isinstance(ListedModelChoiceField(queryset=None).widget, ListedSelect)
+
+
+def test_the_fast_escapes_escape_as_django_does():
+    from django.utils.html import conditional_escape, format_html, format_html_join
+    from django.utils.translation import gettext_lazy
+
+    from registry.html import esc, html_format, html_join
+
+    values = ['Lê "Thu" <script>&', "it's", mark_safe("<b>safe</b>"), gettext_lazy("Sign out"), 12, None, 1.5]
+    for value in values:
+        assert esc(value) == conditional_escape(value), value
+    assert html_format("<td>{}</td><td>{}</td>", *values[:2]) == format_html("<td>{}</td><td>{}</td>", *values[:2])
+    rows = [values[i:i + 2] for i in range(0, 6, 2)]
+    assert html_join("<tr><td>{}</td><td>{}</td></tr>", rows) == format_html_join(
+        "", "<tr><td>{}</td><td>{}</td></tr>", rows)
+    assert isinstance(html_join("{}", [["x"]]), type(mark_safe("")))

@@ -1,15 +1,15 @@
-"""The console's long tables as ready rows of HTML, each row one `format_html` call with every value escaped.
+"""The console's long tables as ready rows of HTML, each row one format call with every value escaped.
 
 A page of the province queue is 50 rows of 8 cells; drawn by the template, with a variable look-up and a filter
 per cell and a translated label per row, it cost more than the page's queries. The template only places the rows.
 """
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
 from citizens.models import id_number_mask
+from registry.html import html_format, html_join
 
 from ..models import Registration
 
@@ -29,13 +29,13 @@ def queue_rows(page) -> SafeString:
     detail = _url_of("vaccination_console:registration_detail")
     select = _("Select %(name)s")
     states = {value: str(label) for value, label in Registration.Status.choices}
-    return format_html_join("", (
+    return html_join((
         '<tr><td><input type="checkbox" name="ids" value="{}" aria-label="{}"></td><td><a href="{}">{}</a></td>'
         "<td>{}</td><td>{}</td><td>{}</td><td>{}, {}{}</td><td>{}</td><td>{}</td></tr>"), (
         (row["pk"], select % {"name": row["person__full_name"]}, detail(row["pk"]), row["person__full_name"],
          row["person__date_of_birth"].strftime("%d/%m/%Y") if row["person__date_of_birth"] else "",
          id_number_mask(row["person__id_number"]), row["priority_number"], row["ward__name"],
          row["ward__parent__name"] or "",
-         format_html(" → {}", row["allocated_district__name"]) if row["allocated_district__name"] else "",
+         html_format(" → {}", row["allocated_district__name"]) if row["allocated_district__name"] else "",
          states.get(row["status"], row["status"]), timezone.localtime(row["created_at"]).strftime("%d/%m/%Y %H:%M"))
         for row in page))
