@@ -90,14 +90,24 @@ def instance_loaded(model, **values):
     return model.from_db(connection.alias, names, [values[name] for name in names])
 
 
+# A registration event's columns, in the order of `registration_event_values`.
+REGISTRATION_EVENT_COLUMNS = "registration_id, actor_id, at, from_status, to_status, reason"
+
+
+def registration_event_values(*, registration_id: int | None, actor, at, from_status: str, to_status: str,
+                              reason: str = "") -> list:
+    return [registration_id, actor.pk if actor is not None else None, connection.ops.adapt_datetimefield_value(at),
+            from_status, to_status, reason[:300]]
+
+
 def registration_event_add(*, registration_id: int, actor, at, from_status: str, to_status: str,
                            reason: str = "") -> None:
     """One registration event, as a plain INSERT: every registration and every dose writes one."""
     with hot_cursor() as cursor:
-        cursor.execute("INSERT INTO vaccination_registrationevent (registration_id, actor_id, at, from_status, "
-                       "to_status, reason) VALUES (%s, %s, %s, %s, %s, %s)",
-                       [registration_id, actor.pk if actor is not None else None,
-                        connection.ops.adapt_datetimefield_value(at), from_status, to_status, reason[:300]])
+        cursor.execute(f"INSERT INTO vaccination_registrationevent ({REGISTRATION_EVENT_COLUMNS}) "
+                       "VALUES (%s, %s, %s, %s, %s, %s)",
+                       registration_event_values(registration_id=registration_id, actor=actor, at=at,
+                                                 from_status=from_status, to_status=to_status, reason=reason))
 
 
 def registration_transition(*, actor, registration_id: int, to: str, reason: str = "", **updates) -> Registration:
