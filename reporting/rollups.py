@@ -48,9 +48,19 @@ def _dose_change(*, day, site_id: int, vaccine_id: int, dose_number: int, delta:
         cursor.execute(_DOSE_CHANGE, [day, dose_number, dose_number, delta, False, site_id, vaccine_id])
 
 
-def on_dose_recorded(sender, dose, **kwargs):
-    _dose_change(day=_day(dose.given_at), site_id=dose.site_id, vaccine_id=dose.vaccine_id,
-                 dose_number=dose.dose_number, delta=1)
+def on_dose_recorded(sender, dose, moves=None, **kwargs):
+    """The dose's day count, and the registration counts it moved (`moves`, as `on_registrations_moved` takes them)
+    in the same statement: one round trip for the two rollups of every dose."""
+    params = [_day(dose.given_at), dose.dose_number, dose.dose_number, 1, False, dose.site_id, dose.vaccine_id]
+    moved = _registration_change(moves or {})
+    with hot_cursor() as cursor:
+        if moved is None:
+            cursor.execute(_DOSE_CHANGE, params)
+        elif connection.vendor == "postgresql":
+            cursor.execute(f"WITH moved AS ({moved[0]}) {_DOSE_CHANGE}", [*moved[1], *params])
+        else:  # SQLite writes nothing inside WITH
+            cursor.execute(*moved)
+            cursor.execute(_DOSE_CHANGE, params)
 
 
 def on_dose_changed(sender, dose, before, **kwargs):
@@ -62,7 +72,9 @@ def on_dose_changed(sender, dose, before, **kwargs):
                      dose_number=dose.dose_number, delta=1)
 
 
-def on_registrations_moved(sender, moves, **kwargs):
+def _registration_change(moves: dict) -> tuple[str, list] | None:
+    """The INSERT of the registration count changes of `moves` ({(district_id, from_status, to_status): count}),
+    None when they cancel out."""
     changes: Counter = Counter()
     for (district_id, from_status, to_status), count in moves.items():
         if from_status:
@@ -70,14 +82,19 @@ def on_registrations_moved(sender, moves, **kwargs):
         changes[(district_id, to_status)] += count
     rows = [(district_id, status, n) for (district_id, status), n in changes.items() if n]
     if not rows:
-        return
+        return None
     values = ", ".join(["(%s, %s, %s)"] * len(rows))
-    with hot_cursor() as cursor:
-        cursor.execute(
-            "INSERT INTO reporting_registrationcount (district_id, province_code, status, count, folded) "
+    return ("INSERT INTO reporting_registrationcount (district_id, province_code, status, count, folded) "
             "SELECT u.id, u.province_code, m.column2, m.column3, %s "
             f"FROM (VALUES {values}) m JOIN registry_administrativeunit u ON u.id = m.column1",
             [False] + [value for row in rows for value in row])
+
+
+def on_registrations_moved(sender, moves, **kwargs):
+    change = _registration_change(moves)
+    if change is not None:
+        with hot_cursor() as cursor:
+            cursor.execute(*change)
 
 
 def on_reaction_reported(sender, reaction, **kwargs):

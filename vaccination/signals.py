@@ -1,7 +1,8 @@
 """The few domain signals through which vaccination facts start work in the apps above it."""
 from django.dispatch import Signal
 
-# Sent inside the transaction that records a dose, with `dose` (reporting keeps its rollups in step).
+# Sent inside the transaction that records a dose, with `dose` (reporting keeps its rollups in step) and `moves`,
+# the registration status move that came with it, as `registrations_moved` carries them (or None).
 dose_recorded = Signal()
 # Sent inside the transaction that corrects a dose, with `dose` (as it is now) and `before`
 # ({"day", "site_id", "vaccine_id", "dose_number", "voided"}).

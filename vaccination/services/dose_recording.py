@@ -26,7 +26,7 @@ from registry.text import date_text
 
 from ..course import CourseDose, NextDose, course_merge, next_dose
 from ..models import Appointment, Dose, Lot, Registration, StockMovement, Visit
-from ..signals import dose_recorded, doses_confirmed, registrations_moved
+from ..signals import dose_recorded, doses_confirmed
 from .common import (
     REGISTRATION_EVENT_COLUMNS, instance_loaded, own_site, registration_event_add, registration_event_values,
     registrations_transition,
@@ -86,9 +86,11 @@ def _dose_number(facts: DoseFacts, *, given_on: datetime.date, dose_number: int 
     return number
 
 
-def _registration_moves_on(cursor, *, actor, registration: tuple, plan: NextDose, now: datetime.datetime) -> None:
+def _registration_moves_on(cursor, *, actor, registration: tuple, plan: NextDose,
+                           now: datetime.datetime) -> dict | None:
     """The registration's booked appointment is attended and it waits for the next dose of the course, with an
-    event when its status changes. On PostgreSQL the three writes are one statement, one round trip."""
+    event when its status changes. On PostgreSQL the three writes are one statement, one round trip. Returns the
+    status move for the rollups, which `dose_recorded` carries (None when there is none to count here)."""
     registration_id, status, district_id = registration
     updates = {"next_dose_number": plan.number, "due_from": plan.due_from,
                "required_vaccine_id": plan.required_vaccine.pk if plan.required_vaccine is not None else None}
@@ -115,11 +117,12 @@ def _registration_moves_on(cursor, *, actor, registration: tuple, plan: NextDose
             registration_event_add(registration_id=registration_id, actor=actor, at=now, from_status=status,
                                    to_status=Status.VACCINATED)
     if not changed:
-        # A district booked or released it since it was read: the general path, which locks it first.
+        # A district booked or released it since it was read: the general path, which locks it first (and
+        # counts its own move).
         registrations_transition(actor=actor, rows=Registration.objects.filter(pk=registration_id),
                                  to=Status.VACCINATED, **updates)
-    elif moves:
-        registrations_moved.send(sender=Registration, moves={(district_id, status, Status.VACCINATED): 1})
+        return None
+    return {(district_id, status, Status.VACCINATED): 1} if moves else None
 
 
 def _take_from_stock(cursor, *, actor, site_id: int, lot_id: int, at: datetime.datetime, reason: str,
@@ -241,8 +244,9 @@ def dose_record(*, actor, person_id: int, site_id: int, lot_id: int, idempotency
         dose.vaccine = instance_loaded(Vaccine, id=vaccine.pk, name=vaccine.name,
                                        doses_in_series=vaccine.doses_in_series,
                                        min_interval_days=vaccine.min_interval_days)
+        moves = None
         if facts.registration is not None:
-            _registration_moves_on(cursor, actor=actor, registration=facts.registration, plan=plan, now=now)
+            moves = _registration_moves_on(cursor, actor=actor, registration=facts.registration, plan=plan, now=now)
         if visit_id:
             cursor.execute("UPDATE vaccination_visit SET step = %s, observe_until = %s WHERE id = %s",
                            [Visit.Step.OBSERVING,
@@ -250,7 +254,7 @@ def dose_record(*, actor, person_id: int, site_id: int, lot_id: int, idempotency
         audit_record(actor=actor, action="dose.record", target=dose,
                      changes={"number": number, "lot": lot_number, "source": source,
                               "override": dose.override_reason})
-        dose_recorded.send(sender=Dose, dose=dose)
+        dose_recorded.send(sender=Dose, dose=dose, moves=moves)
         _take_from_stock(cursor, actor=actor, site_id=site_id, lot_id=lot_id, at=given_at,
                          reason=f"{person[0]} #{number}", now=now)
     if confirm:
