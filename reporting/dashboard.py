@@ -7,19 +7,16 @@ convenience, never a dependency: when it is down the figures are computed afresh
 Nothing here decides who may see an area: the view asks `selectors.area_for` first, and the key is the area.
 """
 import datetime
-import logging
 
 from django.conf import settings
-from django.core.cache import cache
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from registry.kept import kept_get, kept_set
 from vaccination.models import Registration
 
 from . import selectors, tables, tilemap
-
-logger = logging.getLogger(__name__)
 
 CACHE_VERSION = 1
 # Sort keys of the breakdown table (?sort=…) and the row field each sorts by.
@@ -84,17 +81,10 @@ def dashboard_shown(area: selectors.Area, today: datetime.date, sort: str) -> di
     shown = _local.get(key)
     if _fresh(shown, seconds):
         return shown
-    try:
-        shown = cache.get(key)
-    except Exception:  # connection refused, timeout, bad data: compute
-        logger.warning("dashboard: cache unavailable, computing the figures", exc_info=True)
-        shown = None
+    shown = kept_get(key)  # a cache that fails is a miss: the figures are computed
     if not _fresh(shown, seconds):
         shown = _compute(area, today, sort)
-        try:
-            cache.set(key, shown, seconds)
-        except Exception:
-            logger.warning("dashboard: cache unavailable, figures not kept", exc_info=True)
+        kept_set(key, shown, seconds)
     if len(_local) >= LOCAL_LIMIT:
         _local.clear()
     _local[key] = shown
