@@ -101,6 +101,44 @@ def foreign_keys_drop(schema_editor, *, table: str, to: str) -> None:
                            f"{schema_editor.quote_name(name)}")
 
 
+def _keys_and_indexes(cursor, qn, table: str) -> tuple[list, list]:
+    """Lock `table` for the swap and read its own foreign keys and its indexes (the primary key's aside)."""
+    # Deferred foreign-key checks of rows written earlier in this transaction would forbid the DROP of the swap.
+    cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+    cursor.execute(f"LOCK TABLE {qn(table)} IN ACCESS EXCLUSIVE MODE")
+    cursor.execute("SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint "
+                   "WHERE conrelid = %s::regclass AND contype = 'f'", [table])
+    foreign_keys = cursor.fetchall()
+    cursor.execute("SELECT i.indexname, i.indexdef FROM pg_indexes i WHERE i.schemaname = current_schema() "
+                   "AND i.tablename = %s AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE "
+                   "c.conrelid = %s::regclass AND c.contype = 'p' AND c.conname = i.indexname)", [table, table])
+    return foreign_keys, cursor.fetchall()
+
+
+def _swap(cursor, qn, *, table: str, staging: str, foreign_keys: list, indexes: list) -> None:
+    """Copy `table`'s rows into `staging` (created, with its primary key `staging`_pkey), carry the id sequence on
+    from where it was (no id is ever handed out twice), then put `staging` in `table`'s place under its names, with
+    its foreign keys and indexes."""
+    cursor.execute("SELECT pg_get_serial_sequence(%s, 'id')", [table])
+    old_sequence = cursor.fetchone()[0]
+    cursor.execute(f"INSERT INTO {qn(staging)} SELECT * FROM {qn(table)}")
+    cursor.execute(f"SELECT GREATEST(COALESCE(pg_sequence_last_value(%s::regclass), 0), "
+                   f"COALESCE((SELECT max(id) FROM {qn(table)}), 0))", [old_sequence])
+    last = cursor.fetchone()[0]
+    cursor.execute("SELECT pg_get_serial_sequence(%s, 'id')", [staging])
+    new_sequence = cursor.fetchone()[0]
+    if last:
+        cursor.execute("SELECT setval(%s::regclass, %s)", [new_sequence, last])
+    cursor.execute(f"DROP TABLE {qn(table)}")  # with its partitions, if it had any
+    cursor.execute(f"ALTER TABLE {qn(staging)} RENAME TO {qn(table)}")
+    cursor.execute(f"ALTER TABLE {qn(table)} RENAME CONSTRAINT {qn(staging + '_pkey')} TO {qn(table + '_pkey')}")
+    cursor.execute(f"ALTER SEQUENCE {new_sequence} RENAME TO {qn(table + '_id_seq')}")
+    for name, definition in foreign_keys:
+        cursor.execute(f"ALTER TABLE {qn(table)} ADD CONSTRAINT {qn(name)} {definition}")
+    for _name, definition in indexes:
+        cursor.execute(definition)
+
+
 def table_partition(schema_editor, *, table: str, column: str, months_ahead: int = 3) -> None:
     """Turn a plain table into a partitioned one of the same name, columns, rows, indexes and foreign keys
     (a migration step). Does nothing on SQLite, or when the table is partitioned already."""
@@ -112,28 +150,16 @@ def table_partition(schema_editor, *, table: str, column: str, months_ahead: int
     with connection.cursor() as cursor:
         if is_partitioned(cursor, table):
             return
-        # Deferred foreign-key checks of rows written earlier in this transaction would forbid the DROP below.
-        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-        cursor.execute(f"LOCK TABLE {qn(table)} IN ACCESS EXCLUSIVE MODE")
+        foreign_keys, indexes = _keys_and_indexes(cursor, qn, table)
         cursor.execute("SELECT conrelid::regclass::text, conname FROM pg_constraint "
                        "WHERE confrelid = %s::regclass AND contype = 'f'", [table])
         inbound = cursor.fetchall()
         if inbound:
             raise RuntimeError(f"{table} is referenced by foreign keys {inbound}; make them db_constraint=False first.")
-        cursor.execute("SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint "
-                       "WHERE conrelid = %s::regclass AND contype = 'f'", [table])
-        foreign_keys = cursor.fetchall()
-        cursor.execute("SELECT i.indexname, i.indexdef FROM pg_indexes i WHERE i.schemaname = current_schema() "
-                       "AND i.tablename = %s AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE "
-                       "c.conrelid = %s::regclass AND c.contype = 'p' AND c.conname = i.indexname)", [table, table])
-        indexes = cursor.fetchall()
         cursor.execute(f"SELECT DISTINCT date_trunc('month', {qn(column)} AT TIME ZONE %s)::date FROM {qn(table)}",
                        [settings.TIME_ZONE])
         months = {row[0] for row in cursor.fetchall()}
         months.update(_months(_month_start(timezone.now()), months_ahead))
-        cursor.execute("SELECT pg_get_serial_sequence(%s, 'id')", [table])
-        old_sequence = cursor.fetchone()[0]
-
         cursor.execute(f"CREATE TABLE {qn(staging)} (LIKE {qn(table)} INCLUDING DEFAULTS INCLUDING CONSTRAINTS "
                        f"INCLUDING IDENTITY INCLUDING STORAGE INCLUDING COMMENTS) PARTITION BY RANGE ({qn(column)})")
         cursor.execute(f"ALTER TABLE {qn(staging)} ADD CONSTRAINT {qn(staging + '_pkey')} PRIMARY KEY (id, {qn(column)})")
@@ -142,23 +168,8 @@ def table_partition(schema_editor, *, table: str, column: str, months_ahead: int
             start, end = _bounds(month)
             cursor.execute(f"CREATE TABLE {qn(partition_name(table, month))} PARTITION OF {qn(staging)} "
                            f"FOR VALUES FROM ('{start}') TO ('{end}')")
-        cursor.execute(f"INSERT INTO {qn(staging)} SELECT * FROM {qn(table)}")
-        # Ids go on from where the old sequence was, so no id is ever handed out twice.
-        cursor.execute(f"SELECT GREATEST(COALESCE(pg_sequence_last_value(%s::regclass), 0), "
-                       f"COALESCE((SELECT max(id) FROM {qn(table)}), 0))", [old_sequence])
-        last = cursor.fetchone()[0]
-        cursor.execute("SELECT pg_get_serial_sequence(%s, 'id')", [staging])
-        new_sequence = cursor.fetchone()[0]
-        if last:
-            cursor.execute("SELECT setval(%s::regclass, %s)", [new_sequence, last])
-        cursor.execute(f"DROP TABLE {qn(table)}")
-        cursor.execute(f"ALTER TABLE {qn(staging)} RENAME TO {qn(table)}")
-        cursor.execute(f"ALTER TABLE {qn(table)} RENAME CONSTRAINT {qn(staging + '_pkey')} TO {qn(table + '_pkey')}")
-        cursor.execute(f"ALTER SEQUENCE {new_sequence} RENAME TO {qn(table + '_id_seq')}")
-        for name, definition in foreign_keys:
-            cursor.execute(f"ALTER TABLE {qn(table)} ADD CONSTRAINT {qn(name)} {definition}")
-        for _name, definition in indexes:  # on the parent: a partitioned index, built on every partition
-            cursor.execute(definition)
+        # On the parent, an index is a partitioned index, built on every partition.
+        _swap(cursor, qn, table=table, staging=staging, foreign_keys=foreign_keys, indexes=indexes)
 
 
 def table_unpartition(schema_editor, *, table: str) -> None:
@@ -173,36 +184,13 @@ def table_unpartition(schema_editor, *, table: str) -> None:
     with connection.cursor() as cursor:
         if not is_partitioned(cursor, table):
             return
-        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-        cursor.execute(f"LOCK TABLE {qn(table)} IN ACCESS EXCLUSIVE MODE")
-        cursor.execute("SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint "
-                       "WHERE conrelid = %s::regclass AND contype = 'f'", [table])
-        foreign_keys = cursor.fetchall()
-        cursor.execute("SELECT i.indexname, i.indexdef FROM pg_indexes i WHERE i.schemaname = current_schema() "
-                       "AND i.tablename = %s AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE "
-                       "c.conrelid = %s::regclass AND c.contype = 'p' AND c.conname = i.indexname)", [table, table])
-        indexes = cursor.fetchall()
-        cursor.execute("SELECT pg_get_serial_sequence(%s, 'id')", [table])
-        old_sequence = cursor.fetchone()[0]
+        foreign_keys, indexes = _keys_and_indexes(cursor, qn, table)
         cursor.execute(f"CREATE TABLE {qn(staging)} (LIKE {qn(table)} INCLUDING DEFAULTS INCLUDING CONSTRAINTS "
                        f"INCLUDING IDENTITY INCLUDING STORAGE INCLUDING COMMENTS)")
         cursor.execute(f"ALTER TABLE {qn(staging)} ADD CONSTRAINT {qn(staging + '_pkey')} PRIMARY KEY (id)")
-        cursor.execute(f"INSERT INTO {qn(staging)} SELECT * FROM {qn(table)}")
-        cursor.execute(f"SELECT GREATEST(COALESCE(pg_sequence_last_value(%s::regclass), 0), "
-                       f"COALESCE((SELECT max(id) FROM {qn(table)}), 0))", [old_sequence])
-        last = cursor.fetchone()[0]
-        cursor.execute("SELECT pg_get_serial_sequence(%s, 'id')", [staging])
-        new_sequence = cursor.fetchone()[0]
-        if last:
-            cursor.execute("SELECT setval(%s::regclass, %s)", [new_sequence, last])
-        cursor.execute(f"DROP TABLE {qn(table)}")  # with its partitions
-        cursor.execute(f"ALTER TABLE {qn(staging)} RENAME TO {qn(table)}")
-        cursor.execute(f"ALTER TABLE {qn(table)} RENAME CONSTRAINT {qn(staging + '_pkey')} TO {qn(table + '_pkey')}")
-        cursor.execute(f"ALTER SEQUENCE {new_sequence} RENAME TO {qn(table + '_id_seq')}")
-        for name, definition in foreign_keys:
-            cursor.execute(f"ALTER TABLE {qn(table)} ADD CONSTRAINT {qn(name)} {definition}")
-        for _name, definition in indexes:  # a partitioned index reads "ON ONLY table"; on a plain table, "ON table"
-            cursor.execute(definition.replace(" ON ONLY ", " ON ", 1))
+        # A partitioned index reads "ON ONLY table"; on a plain table, "ON table".
+        _swap(cursor, qn, table=table, staging=staging, foreign_keys=foreign_keys,
+              indexes=[(name, definition.replace(" ON ONLY ", " ON ", 1)) for name, definition in indexes])
 
 
 def partitions_ensure(*, months_ahead: int, now: datetime.datetime | None = None, using=None) -> list[str]:
