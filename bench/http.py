@@ -254,6 +254,8 @@ def main() -> None:
     parser.add_argument("--profile", choices=PAGES, help="no server: where N requests of this page spend their time "
                                                          "in-process (queries of one request, then cProfile)")
     parser.add_argument("--requests", type=int, default=200, help="requests profiled with --profile")
+    parser.add_argument("--hold", action="store_true", help="build, start gunicorn, print each page's wrk command "
+                                                            "and serve until interrupted (Ctrl-C drops the data)")
     args = parser.parse_args()
     if not shutil.which("wrk"):
         sys.exit("bench/http.py needs wrk: apt-get install -y wrk")
@@ -295,7 +297,9 @@ def main() -> None:
                     break
                 except OSError:
                     time.sleep(0.2)
-            results = run(pages, requests, base, lua, args)
+            if args.hold:
+                hold(pages, requests, base, lua)
+            results = {} if args.hold else run(pages, requests, base, lua, args)
         finally:
             server.terminate()
             server.wait(30)
@@ -317,6 +321,9 @@ def profile(spec: dict, count: int) -> None:
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
 
+    from django.test.utils import teardown_test_environment
+
+    teardown_test_environment()  # the test runner's template instrumentation would be profiled too
     client = Client(SERVER_NAME="127.0.0.1")
     name, _sep, value = spec.get("cookie", "").partition("=")
     if name:
@@ -347,6 +354,26 @@ def profile(spec: dict, count: int) -> None:
     pstats.Stats(profiler).sort_stats("cumulative").print_stats(  # our own code, and the template render
         f"{re.escape(str(ROOT))}/(?!\\.venv)|shortcuts.py", 40)
     pstats.Stats(profiler).sort_stats("tottime").print_stats(25)
+
+
+def hold(pages, requests, base, lua) -> None:
+    """Print a wrk command line per page, then wait: for measuring by hand while changing the code."""
+    for name in pages:
+        spec = requests[name]
+        method, cookie, body = spec.get("method", "GET"), spec.get("cookie", ""), ""
+        if method == "POST":
+            csrf_cookie, token = csrf_pair(base, spec["path"])
+            cookie = "; ".join(c for c in (cookie, csrf_cookie) if c)
+            body = urllib.parse.urlencode({**spec["form"], "csrfmiddlewaretoken": token})
+        print(f"{name}: BENCH_METHOD={method} BENCH_PATH='{spec['path']}' BENCH_COOKIE='{cookie}' "
+              f"BENCH_BODY='{body}' wrk -t2 -c10 -d5s -s {lua} {base}", flush=True)
+    print(f"constant: BENCH_PATH=/bench/constant/ wrk -t2 -c10 -d5s -s {lua} {base}\n"
+          "gunicorn is serving; Ctrl-C ends it and drops the data (kill -HUP the master to reload code)", flush=True)
+    try:
+        while True:
+            time.sleep(3600)
+    except KeyboardInterrupt:
+        pass
 
 
 def run(pages, requests, base, lua, args) -> dict:

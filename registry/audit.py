@@ -25,8 +25,21 @@ def _origin_fields() -> dict:
     return {"ip": origin.ip, "user_agent": origin.user_agent} if origin else {}
 
 
-_INSERT = ("INSERT INTO registry_auditevent (at, actor_id, actor_label, action, target_type_id, target_id, "
-           "target_label, changes, ip, user_agent) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s)")
+_COLUMNS = "at, actor_id, actor_label, action, target_type_id, target_id, target_label, changes, ip, user_agent"
+_INSERT = f"INSERT INTO registry_auditevent ({_COLUMNS}) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s)"
+
+
+def _row(*, actor, action: str, target: models.Model | None, target_id: str, label: str,
+         changes: dict | None) -> list:
+    """One audit row's values, in the order of _COLUMNS (`target` gives the row's type only)."""
+    who, origin = _actor_fields(actor), _origin_fields()
+    ops = connection.ops
+    return [
+        ops.adapt_datetimefield_value(timezone.now()), who["actor"].pk if who["actor"] else None, who["actor_label"],
+        action, ContentType.objects.get_for_model(target).pk if target is not None else None, target_id, label[:200],
+        ops.adapt_json_value(changes or {}, None), ops.adapt_ipaddressfield_value(origin.get("ip")),
+        origin.get("user_agent", ""),
+    ]
 
 
 def audit_record(*, actor, action: str, target: models.Model | None = None, changes: dict | None = None) -> None:
@@ -34,16 +47,21 @@ def audit_record(*, actor, action: str, target: models.Model | None = None, chan
 
     One plain INSERT rather than a model save: every dose, registration and sign-up writes one, and the ORM's
     save costs more CPU than the rest of such a transaction's statements together."""
-    who, origin = _actor_fields(actor), _origin_fields()
-    target_type = ContentType.objects.get_for_model(target).pk if target is not None else None
-    ops = connection.ops
+    row = _row(actor=actor, action=action, target=target, target_id=str(target.pk) if target is not None else "",
+               label=str(target) if target is not None else "", changes=changes)
     with hot_cursor() as cursor:
-        cursor.execute(_INSERT, [
-            ops.adapt_datetimefield_value(timezone.now()), who["actor"].pk if who["actor"] else None,
-            who["actor_label"], action, target_type, str(target.pk) if target is not None else "",
-            str(target)[:200] if target is not None else "", ops.adapt_json_value(changes or {}, None),
-            ops.adapt_ipaddressfield_value(origin.get("ip")), origin.get("user_agent", ""),
-        ])
+        cursor.execute(_INSERT, row)
+
+
+def audit_insert_from(source: str, *, actor, action: str, target: models.Model,
+                      changes: dict | None = None) -> tuple[str, list]:
+    """`audit_record`'s row as an INSERT to put in a WITH of the statement that writes `target` (PostgreSQL):
+    `source` names the WITH query returning the new row's `id`, which becomes the audit row's target. One
+    statement, one round trip, for a path that writes many rows (a dose); `target` is the unsaved instance."""
+    row = _row(actor=actor, action=action, target=target, target_id="", label=str(target), changes=changes)
+    values = ", ".join(f"{source}.id::text" if column == "target_id" else "%s" for column in _COLUMNS.split(", "))
+    return (f"INSERT INTO registry_auditevent ({_COLUMNS}) SELECT {values} FROM {source}",
+            [value for column, value in zip(_COLUMNS.split(", "), row) if column != "target_id"])
 
 
 def audit_record_many(*, actor, action: str, model: type[models.Model], ids: Iterable, changes: dict | None = None) -> int:

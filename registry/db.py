@@ -6,8 +6,19 @@ query alone costs more to parse and plan than to run. Django's own cursors bind 
 prepare, so the ORM is unaffected. Behind PgBouncer in transaction mode, prepared statements need
 PgBouncer 1.21 or later with `max_prepared_statements` set; else set DB_PREPARED_STATEMENTS=0.
 """
+from contextlib import nullcontext
+
 from django.conf import settings
 from django.db import connection
+from django.db.backends.utils import CursorWrapper
+
+
+class _KeptCursor(CursorWrapper):
+    """The connection's one hot cursor: leaving `with` keeps it open for the next statement (a dose runs
+    seven), and it goes with its connection."""
+
+    def __exit__(self, *exc_info):
+        return None
 
 
 def hot_cursor():
@@ -16,10 +27,23 @@ def hot_cursor():
         # While Django records queries (DEBUG, a test counting them) the text of a prepared statement is not
         # available to it: the plain cursor then, whose statements read in full.
         return connection.cursor()
-    import psycopg
-
     connection.ensure_connection()
+    connection.validate_thread_sharing()
     raw = connection.connection
-    if raw.prepare_threshold is None:  # Django turns preparing off; only this kind of cursor ever prepares
-        raw.prepare_threshold = settings.DB_PREPARE_THRESHOLD
-    return connection._prepare_cursor(psycopg.Cursor(raw))
+    kept = getattr(raw, "hot_cursor", None)
+    if kept is None or kept.cursor.closed:
+        import psycopg
+
+        if raw.prepare_threshold is None:  # Django turns preparing off; only this kind of cursor ever prepares
+            raw.prepare_threshold = settings.DB_PREPARE_THRESHOLD
+        kept = raw.hot_cursor = _KeptCursor(psycopg.Cursor(raw), connection)
+    return kept
+
+
+def pipelined(cursor):
+    """Statements sent together, in one round trip, on PostgreSQL (psycopg's pipeline mode; elsewhere one by one):
+    each still runs after the one before, in its own snapshot, and reading a result waits for all of them.
+    Only the last statement's rows can be read from `cursor`."""
+    if connection.vendor != "postgresql":
+        return nullcontext()
+    return connection.connection.pipeline()

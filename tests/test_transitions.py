@@ -26,7 +26,7 @@ SELECTORS = {"registration_list", "reaction_list", "session_list", "visit_list",
 # registration event).
 SERVICES = {
     ("vaccination/services/common.py", "_move_row_objects"),  # registrations_transition, row by row (SQLite)
-    ("vaccination/services/dose_recording.py", "_registration_moves_on"),  # the dose: → vaccinated, in SQL
+    ("vaccination/services/dose_writes.py", "_to_vaccinated_sql"),  # the dose: → vaccinated, in SQL
     ("vaccination/services/dose_recording.py", "dose_record"),  # the dose: visit screened → observing, in SQL
     ("vaccination/services/walk_ins.py", "registration_after_dose"),  # a walk-in's course opens as vaccinated
     ("vaccination/services/visit_steps.py", "visit_screen"),

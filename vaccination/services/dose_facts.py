@@ -14,12 +14,13 @@ Status = Registration.Status
 # The open registration, else the one that carries the course on after an earlier dose.
 CARRIES_THE_DOSE = [*Registration.OPEN, Status.VACCINATED]
 FACTS_SQL = """
-    SELECT k.dose_id, k.person_id,
+    SELECT p.full_name, k.dose_id, k.person_id,
            l.id, l.lot_number, l.expiry_date, v.id, v.name, v.doses_in_series, v.min_interval_days,
            f.id, u.province_code, u.district_code,
            r.id, r.status, w.parent_id,
            h.given_at, h.given_on, h.dose_number, hv.id, hv.name, hv.doses_in_series, hv.min_interval_days
     FROM (SELECT 1 AS one) AS x
+    LEFT JOIN citizens_person p ON p.id = %(person)s
     LEFT JOIN vaccination_doseclaim k ON k.idempotency_key = %(key)s
     LEFT JOIN vaccination_lot l ON l.id = %(lot)s
     LEFT JOIN registry_vaccine v ON v.id = l.vaccine_id
@@ -55,6 +56,7 @@ class VaccineFacts:
 
 @dataclass
 class DoseFacts:
+    person_name: str | None  # None: no such person
     key_dose_id: int | None
     key_person_id: int | None
     lot: tuple | None  # (id, lot_number, expiry_date, vaccine)
@@ -83,14 +85,14 @@ def facts_read(cursor, *, person_id: int, site_id: int, lot_id: int, key: str) -
     cursor.execute(FACTS_SQL, {"key": key, "lot": lot_id, "site": site_id, "person": person_id})
     rows = cursor.fetchall()
     first = rows[0]
-    facts = DoseFacts(key_dose_id=first[0], key_person_id=first[1],
-                   lot=(first[2], first[3], as_date(first[4]), VaccineFacts(*first[5:9])) if first[2] else None,
-                   site=first[9:12] if first[9] else None, registration=first[12:15] if first[12] else None,
-                   recorded=[], declared=[])
+    facts = DoseFacts(person_name=first[0], key_dose_id=first[1], key_person_id=first[2],
+                      lot=(first[3], first[4], as_date(first[5]), VaccineFacts(*first[6:10])) if first[3] else None,
+                      site=first[10:13] if first[10] else None, registration=first[13:16] if first[13] else None,
+                      recorded=[], declared=[])
     for row in rows:
-        if row[15] is not None:
-            facts.recorded.append(CourseDose(timezone.localtime(as_datetime(row[15])).date(), row[17],
-                                             VaccineFacts(*row[18:22])))
-        elif row[16] is not None:
-            facts.declared.append(CourseDose(as_date(row[16]), row[17], VaccineFacts(*row[18:22])))
+        if row[16] is not None:
+            facts.recorded.append(CourseDose(timezone.localtime(as_datetime(row[16])).date(), row[18],
+                                             VaccineFacts(*row[19:23])))
+        elif row[17] is not None:
+            facts.declared.append(CourseDose(as_date(row[17]), row[18], VaccineFacts(*row[19:23])))
     return facts

@@ -5,8 +5,9 @@ Sites record doses all day and every station of a site draws on the same stock r
 - reads everything the rules need in one query: the request key, the lot and its vaccine, the site and its
   area, the registration the dose moves on, and every dose the person had, recorded or declared;
 - checks every rule in Python on those facts;
-- writes one statement per row, and takes the site's stock row with the last statement before COMMIT
-  (`UPDATE … WHERE quantity >= 1 RETURNING`), so the stations of a site queue on it for the commit only.
+- writes the rows in as few statements as PostgreSQL can take them (dose_writes.py), and takes the site's
+  stock row with the last statement before COMMIT (`UPDATE … WHERE quantity >= 1 RETURNING`), so the stations
+  of a site queue on it for the commit only.
 """
 import datetime
 
@@ -19,48 +20,19 @@ from django.utils.translation import gettext as _
 
 from citizens.models import Person
 from registry.audit import audit_record
-from registry.db import hot_cursor
+from registry.db import hot_cursor, pipelined
 from registry.models import Vaccine
 from registry.selectors import covers
 from registry.text import date_text
 
-from ..course import CourseDose, NextDose, course_merge, next_dose
-from ..models import Appointment, Dose, Lot, Registration, StockMovement, Visit
+from ..course import CourseDose, course_merge, next_dose
+from ..models import Dose, Lot, Registration, Visit
 from ..signals import dose_recorded, doses_confirmed
-from .common import (
-    REGISTRATION_EVENT_COLUMNS, instance_loaded, own_site, registration_event_add, registration_event_values,
-    registrations_transition,
-)
+from .common import instance_loaded, own_site
 from .dose_facts import DoseFacts, VaccineFacts, facts_read
+from .dose_writes import RegistrationMove, dose_insert, take_from_stock
 
 Status = Registration.Status
-
-_DOSE_COLUMNS = """person_id, registration_id, visit_id, site_id, vaccine_id, lot_id, dose_number, given_at,
-    given_by_id, override_reason, idempotency_key, source, voided, created_at, confirmed_at, confirmed_by_id"""
-_DOSE_VALUES = ", ".join(["%s"] * 16)
-# The dose table is partitioned by month (PostgreSQL), so its rules over all months are the claim's unique keys
-# (DoseClaim). On PostgreSQL the claim comes first in the same statement, with the dose's id drawn from the dose
-# table's sequence (the name registry/partitions.py keeps): a key claimed meanwhile writes no dose row at all.
-_INSERT_DOSE = f"""
-    WITH claim AS (
-        INSERT INTO vaccination_doseclaim (dose_id, person_id, dose_number, idempotency_key, given_at, vaccine_id,
-            voided)
-        VALUES (nextval('vaccination_dose_id_seq'), %s, %s, %s, %s, %s, false)
-        ON CONFLICT (idempotency_key) DO NOTHING RETURNING dose_id)
-    INSERT INTO vaccination_dose (id, {_DOSE_COLUMNS}) SELECT dose_id, {_DOSE_VALUES} FROM claim RETURNING id"""
-# SQLite (no writes inside WITH): the dose, then its claim; a refused claim rolls the dose back with the transaction.
-_INSERT_DOSE_ALONE = f"INSERT INTO vaccination_dose ({_DOSE_COLUMNS}) VALUES ({_DOSE_VALUES}) RETURNING id"
-_INSERT_CLAIM = """
-    INSERT INTO vaccination_doseclaim (dose_id, person_id, dose_number, idempotency_key, given_at, vaccine_id, voided)
-    VALUES (%s, %s, %s, %s, %s, %s, false) ON CONFLICT (idempotency_key) DO NOTHING RETURNING dose_id"""
-_TAKE_FROM_STOCK = """
-    UPDATE vaccination_stockbalance SET quantity = quantity - 1, updated_at = %s
-    WHERE facility_id = %s AND lot_id = %s AND quantity >= 1 RETURNING quantity"""
-_LEDGER_LINE = """
-    INSERT INTO vaccination_stockmovement (at, kind, facility_id, lot_id, quantity, balance_after, actor_id, reason)
-    VALUES (%s, %s, %s, %s, -1, %s, %s, %s)"""
-
-
 
 
 def _dose_number(facts: DoseFacts, *, given_on: datetime.date, dose_number: int | None, vaccine: VaccineFacts,
@@ -86,82 +58,6 @@ def _dose_number(facts: DoseFacts, *, given_on: datetime.date, dose_number: int 
     return number
 
 
-def _registration_moves_on(cursor, *, actor, registration: tuple, plan: NextDose,
-                           now: datetime.datetime) -> dict | None:
-    """The registration's booked appointment is attended and it waits for the next dose of the course, with an
-    event when its status changes. On PostgreSQL the three writes are one statement, one round trip. Returns the
-    status move for the rollups, which `dose_recorded` carries (None when there is none to count here)."""
-    registration_id, status, district_id = registration
-    updates = {"next_dose_number": plan.number, "due_from": plan.due_from,
-               "required_vaccine_id": plan.required_vaccine.pk if plan.required_vaccine is not None else None}
-    moves = status != Status.VACCINATED
-    attended_sql = "UPDATE vaccination_appointment SET status = %s WHERE registration_id = %s AND status = %s"
-    attended = [Appointment.Status.ATTENDED, registration_id, Appointment.Status.BOOKED]
-    moved_sql = ("UPDATE vaccination_registration SET status = %s, next_dose_number = %s, due_from = %s, "
-                 f"required_vaccine_id = %s{', status_reason = %s' if moves else ''} WHERE id = %s AND status = %s")
-    moved = [Status.VACCINATED, updates["next_dose_number"], connection.ops.adapt_datefield_value(updates["due_from"]),
-             updates["required_vaccine_id"], *([""] if moves else []), registration_id, status]
-    event = registration_event_values(registration_id=registration_id, actor=actor, at=now, from_status=status,
-                                      to_status=Status.VACCINATED)
-    if connection.vendor == "postgresql":
-        event_sql = (f", event AS (INSERT INTO vaccination_registrationevent ({REGISTRATION_EVENT_COLUMNS}) "
-                     "SELECT id, %s, %s, %s, %s, %s FROM moved)") if moves else ""
-        cursor.execute(f"WITH attended AS ({attended_sql}), moved AS ({moved_sql} RETURNING id){event_sql} "
-                       "SELECT count(*) FROM moved", [*attended, *moved, *(event[1:] if moves else [])])
-        changed = cursor.fetchone()[0]
-    else:
-        cursor.execute(attended_sql, attended)
-        cursor.execute(moved_sql, moved)
-        changed = cursor.rowcount
-        if changed and moves:
-            registration_event_add(registration_id=registration_id, actor=actor, at=now, from_status=status,
-                                   to_status=Status.VACCINATED)
-    if not changed:
-        # A district booked or released it since it was read: the general path, which locks it first (and
-        # counts its own move).
-        registrations_transition(actor=actor, rows=Registration.objects.filter(pk=registration_id),
-                                 to=Status.VACCINATED, **updates)
-        return None
-    return {(district_id, status, Status.VACCINATED): 1} if moves else None
-
-
-def _take_from_stock(cursor, *, actor, site_id: int, lot_id: int, at: datetime.datetime, reason: str,
-                     now: datetime.datetime) -> None:
-    """One dose out of the site's stock of the lot, with its ledger line; refused when none is left.
-    The stock row stays locked from here to COMMIT, so this comes last."""
-    adapt = connection.ops.adapt_datetimefield_value
-    line = [adapt(at), StockMovement.Kind.ADMINISTERED, site_id, lot_id, actor.pk, reason[:300]]
-    if connection.vendor == "postgresql":
-        cursor.execute(f"WITH taken AS ({_TAKE_FROM_STOCK}) " + _LEDGER_LINE.replace(
-            "VALUES (%s, %s, %s, %s, -1, %s, %s, %s)", "SELECT %s, %s, %s, %s, -1, quantity, %s, %s FROM taken"
-        ) + " RETURNING balance_after", [adapt(now), site_id, lot_id, *line[:4], *line[4:]])
-        taken = cursor.fetchone()
-    else:
-        cursor.execute(_TAKE_FROM_STOCK, [adapt(now), site_id, lot_id])
-        taken = cursor.fetchone()
-        if taken is not None:
-            cursor.execute(_LEDGER_LINE, [*line[:4], taken[0], *line[4:]])
-    if taken is None:
-        cursor.execute("SELECT quantity FROM vaccination_stockbalance WHERE facility_id = %s AND lot_id = %s",
-                       [site_id, lot_id])
-        held = cursor.fetchone()
-        raise ValidationError({"quantity": _("Only %(available)s doses of this lot are in stock.") % {
-            "available": held[0] if held else 0}})
-
-
-def _dose_insert(cursor, values: list, *, claim: list) -> int | None:
-    """Write the dose and its claim (person, dose number, request key, time, vaccine); the dose's id, or None when the key was
-    claimed meanwhile (the caller then raises, and the transaction keeps nothing)."""
-    if connection.vendor == "postgresql":
-        cursor.execute(_INSERT_DOSE, [*claim, *values])
-        inserted = cursor.fetchone()
-        return inserted[0] if inserted else None
-    cursor.execute(_INSERT_DOSE_ALONE, values)
-    dose_id = cursor.fetchone()[0]
-    cursor.execute(_INSERT_CLAIM, [dose_id, *claim])
-    return dose_id if cursor.fetchone() else None
-
-
 @transaction.atomic
 def dose_record(*, actor, person_id: int, site_id: int, lot_id: int, idempotency_key: str,
                 given_at: datetime.datetime | None = None, dose_number: int | None = None, visit_id: int | None = None,
@@ -170,13 +66,13 @@ def dose_record(*, actor, person_id: int, site_id: int, lot_id: int, idempotency
     if not actor.has_perm("vaccination.record_dose") and not actor.has_perm("vaccination.correct_dose"):
         raise PermissionDenied(_("You may not record doses."))
     with hot_cursor() as cursor:
-        lock = " FOR UPDATE" if connection.features.has_select_for_update else ""
-        cursor.execute(f"SELECT full_name FROM citizens_person WHERE id = %s{lock}", [person_id])
-        person = cursor.fetchone()
-        if person is None:
+        with pipelined(cursor):  # BEGIN, the lock and the read in one round trip
+            if connection.features.has_select_for_update:
+                cursor.execute("SELECT 1 FROM citizens_person WHERE id = %s FOR UPDATE", [person_id])
+            # A statement after the lock's, so that it sees a dose recorded meanwhile by another station.
+            facts = facts_read(cursor, person_id=person_id, site_id=site_id, lot_id=lot_id, key=idempotency_key)
+        if facts.person_name is None:
             raise Http404
-        # After the lock, so that a dose recorded meanwhile by another station for this person is seen.
-        facts = facts_read(cursor, person_id=person_id, site_id=site_id, lot_id=lot_id, key=idempotency_key)
         if facts.site is None or not covers(actor, province_code=facts.site[1], district_code=facts.site[2],
                                             facility_id=site_id):
             raise ValidationError({"site": _("Choose a vaccination site you work for.")})
@@ -217,16 +113,23 @@ def dose_record(*, actor, person_id: int, site_id: int, lot_id: int, idempotency
             registration_id = registration_after_dose(actor=actor, person_id=person_id, site_id=site_id, plan=plan,
                                                       at=now)
 
-        adapt = connection.ops.adapt_datetimefield_value
-        fields = {"person_id": person_id, "registration_id": registration_id, "visit_id": visit_id,
-                  "site_id": site_id, "vaccine_id": vaccine.pk, "lot_id": lot_id, "dose_number": number,
-                  "given_at": given_at, "given_by_id": actor.pk, "override_reason": override_reason.strip()[:300],
-                  "idempotency_key": idempotency_key, "source": source, "voided": False, "created_at": now,
-                  "confirmed_at": now if confirm else None, "confirmed_by_id": actor.pk if confirm else None}
+        dose = instance_loaded(
+            Dose, id=None, person_id=person_id, registration_id=registration_id, visit_id=visit_id, site_id=site_id,
+            vaccine_id=vaccine.pk, lot_id=lot_id, dose_number=number, given_at=given_at, given_by_id=actor.pk,
+            override_reason=override_reason.strip()[:300], idempotency_key=idempotency_key, source=source,
+            voided=False, created_at=now, confirmed_at=now if confirm else None,
+            confirmed_by_id=actor.pk if confirm else None)
+        dose.person = instance_loaded(Person, id=person_id, full_name=facts.person_name)
+        dose.lot = instance_loaded(Lot, id=lot_id, vaccine_id=vaccine.pk, lot_number=lot_number,
+                                   expiry_date=expiry_date)
+        dose.vaccine = instance_loaded(Vaccine, id=vaccine.pk, name=vaccine.name,
+                                       doses_in_series=vaccine.doses_in_series,
+                                       min_interval_days=vaccine.min_interval_days)
+        move = (RegistrationMove(actor=actor, registration=facts.registration, plan=plan, now=now)
+                if facts.registration is not None else None)
         try:
-            inserted = _dose_insert(cursor, [adapt(v) if isinstance(v, datetime.datetime) else v
-                                             for v in fields.values()],
-                                    claim=[person_id, number, idempotency_key, adapt(given_at), vaccine.pk])
+            inserted, moves = dose_insert(cursor, dose, actor=actor, move=move, audit_changes={
+                "number": number, "lot": lot_number, "source": source, "override": dose.override_reason})
         except IntegrityError as error:
             if "dose_number" in str(error):  # the claim's one valid dose per (person, number), over every month
                 raise ValidationError({"dose_number": _("Dose %(number)s of this person is already recorded.") % {
@@ -237,26 +140,14 @@ def dose_record(*, actor, person_id: int, site_id: int, lot_id: int, idempotency
             # The key was taken meanwhile by a request for another person (the person lock queues the same
             # person's): the check above could not see it, the unique key did.
             raise ValidationError({"idempotency_key": _("This request key was already used for another person.")})
-        dose = instance_loaded(Dose, id=inserted, **fields)
-        dose.person = instance_loaded(Person, id=person_id, full_name=person[0])
-        dose.lot = instance_loaded(Lot, id=lot_id, vaccine_id=vaccine.pk, lot_number=lot_number,
-                                   expiry_date=expiry_date)
-        dose.vaccine = instance_loaded(Vaccine, id=vaccine.pk, name=vaccine.name,
-                                       doses_in_series=vaccine.doses_in_series,
-                                       min_interval_days=vaccine.min_interval_days)
-        moves = None
-        if facts.registration is not None:
-            moves = _registration_moves_on(cursor, actor=actor, registration=facts.registration, plan=plan, now=now)
         if visit_id:
             cursor.execute("UPDATE vaccination_visit SET step = %s, observe_until = %s WHERE id = %s",
-                           [Visit.Step.OBSERVING,
-                            adapt(given_at + datetime.timedelta(minutes=settings.OBSERVATION_MINUTES)), visit_id])
-        audit_record(actor=actor, action="dose.record", target=dose,
-                     changes={"number": number, "lot": lot_number, "source": source,
-                              "override": dose.override_reason})
-        dose_recorded.send(sender=Dose, dose=dose, moves=moves)
-        _take_from_stock(cursor, actor=actor, site_id=site_id, lot_id=lot_id, at=given_at,
-                         reason=f"{person[0]} #{number}", now=now)
+                           [Visit.Step.OBSERVING, connection.ops.adapt_datetimefield_value(
+                               given_at + datetime.timedelta(minutes=settings.OBSERVATION_MINUTES)), visit_id])
+        with pipelined(cursor):  # the rollups (reporting's receiver) and the stock in one round trip
+            dose_recorded.send(sender=Dose, dose=dose, moves=moves)
+            take_from_stock(cursor, actor=actor, site_id=site_id, lot_id=lot_id, at=given_at,
+                            reason=f"{facts.person_name} #{number}", now=now)
     if confirm:
         transaction.on_commit(lambda: doses_confirmed.send(sender=Dose, dose_ids=[dose.pk]))
     return dose, True
