@@ -9,13 +9,13 @@ PgBouncer 1.21 or later with `max_prepared_statements` set; else set DB_PREPARED
 from contextlib import nullcontext
 
 from django.conf import settings
-from django.db import connection
+from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.backends.utils import CursorWrapper
 
 
 class _KeptCursor(CursorWrapper):
     """The connection's one hot cursor: leaving `with` keeps it open for the next statement (a dose runs
-    seven), and it goes with its connection."""
+    six), and it goes with its connection."""
 
     def __exit__(self, *exc_info):
         return None
@@ -23,20 +23,21 @@ class _KeptCursor(CursorWrapper):
 
 def hot_cursor():
     """A cursor of the default database, wrapped like `connection.cursor()` (errors, query logging)."""
-    if connection.vendor != "postgresql" or not settings.DB_PREPARED_STATEMENTS or connection.queries_logged:
+    db = connections[DEFAULT_DB_ALIAS]  # the connection itself: each attribute read through the proxy costs
+    if db.vendor != "postgresql" or not settings.DB_PREPARED_STATEMENTS or db.queries_logged:
         # While Django records queries (DEBUG, a test counting them) the text of a prepared statement is not
         # available to it: the plain cursor then, whose statements read in full.
-        return connection.cursor()
-    connection.ensure_connection()
-    connection.validate_thread_sharing()
-    raw = connection.connection
+        return db.cursor()
+    db.ensure_connection()
+    db.validate_thread_sharing()
+    raw = db.connection
     kept = getattr(raw, "hot_cursor", None)
     if kept is None or kept.cursor.closed:
         import psycopg
 
         if raw.prepare_threshold is None:  # Django turns preparing off; only this kind of cursor ever prepares
             raw.prepare_threshold = settings.DB_PREPARE_THRESHOLD
-        kept = raw.hot_cursor = _KeptCursor(psycopg.Cursor(raw), connection)
+        kept = raw.hot_cursor = _KeptCursor(psycopg.Cursor(raw), db)
     return kept
 
 
@@ -44,6 +45,5 @@ def pipelined(cursor):
     """Statements sent together, in one round trip, on PostgreSQL (psycopg's pipeline mode; elsewhere one by one):
     each still runs after the one before, in its own snapshot, and reading a result waits for all of them.
     Only the last statement's rows can be read from `cursor`."""
-    if connection.vendor != "postgresql":
-        return nullcontext()
-    return connection.connection.pipeline()
+    db = connections[DEFAULT_DB_ALIAS]
+    return db.connection.pipeline() if db.vendor == "postgresql" else nullcontext()

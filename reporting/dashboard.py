@@ -1,5 +1,7 @@
 """What the dashboard shows of an area, computed at most every DASHBOARD_CACHE_SECONDS and kept in Django's cache.
 
+The figures are kept drawn too (the partials dashboard_tiles.html and dashboard_figures.html, which depend on
+nothing but the figures and the area): a page then only draws what is the reader's own around them.
 The figures already read from the replica and tolerate its lag; a few more seconds cost nobody anything, while
 the national page at a million doses (63 provinces, 30 days, every province's stages, the map) cost far more to
 compute and draw than any other console page. The page says when its figures were computed. The cache is a
@@ -7,8 +9,10 @@ convenience, never a dependency: when it is down the figures are computed afresh
 Nothing here decides who may see an area: the view asks `selectors.area_for` first, and the key is the area.
 """
 import datetime
+from urllib.parse import urlencode
 
 from django.conf import settings
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -18,7 +22,7 @@ from vaccination.models import Registration
 
 from . import selectors, tables, tilemap
 
-CACHE_VERSION = 1
+CACHE_VERSION = 2
 # Sort keys of the breakdown table (?sort=…) and the row field each sorts by.
 SORTS = {"name": "name", "first": "first_pct", "full": "full_pct", "total": "total"}
 STAGES = ("submitted", "approved", "allocated", "scheduled", "no_show")
@@ -41,7 +45,7 @@ def _compute(area: selectors.Area, today: datetime.date, sort: str) -> dict:
     rows.sort(key=lambda r: (r[key] is None, r[key] if key == "name" else -(r[key] or 0)))
     totals = selectors.totals(area, today)
     waiting = selectors.waiting(area)
-    return {
+    shown = {
         "as_of": timezone.now(), "totals": totals, "target_pct": round(100 * totals["total"] / totals["target"], 3),
         "chart_bars": tables.chart_bars(days), "chart_rows": tables.chart_rows(days),
         "map_tiles": tilemap.province_map(rows) if area.child == "province" else "",
@@ -51,6 +55,11 @@ def _compute(area: selectors.Area, today: datetime.date, sort: str) -> dict:
         "reactions": selectors.reactions(area),
         "stage_labels": [str(Registration.Status(s).label) for s in STAGES],
     }
+    here = {name: unit.code for name, unit in (("province", area.province), ("district", area.district)) if unit}
+    drawn = {**shown, "area": area, "sort_link": f"?{urlencode(here)}{'&' if here else ''}sort="}
+    shown["drawn"] = {"tiles": render_to_string("reporting/partials/dashboard_tiles.html", drawn),
+                      "figures": render_to_string("reporting/partials/dashboard_figures.html", drawn)}
+    return shown
 
 
 def _key(area: selectors.Area, today: datetime.date, sort: str) -> str:

@@ -41,7 +41,6 @@ def dashboard_view(request):
         **dashboard_shown(area, today, sort if sort in SORTS else "name"), "area": area, "sort": sort,
         "action": selectors.needs_action(request.user, area) if area.level != "national" else None,
         "period": PeriodForm(initial={"date_from": today - datetime.timedelta(days=6), "date_to": today}),
-        "query": request.GET.urlencode(),
     })
 
 

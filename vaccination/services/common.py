@@ -3,7 +3,7 @@ from collections import Counter
 
 from django.conf import settings
 from django.core.exceptions import EmptyResultSet, PermissionDenied, ValidationError
-from django.db import connection, models
+from django.db import DEFAULT_DB_ALIAS, connection, models
 from django.db.models import F, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -87,7 +87,7 @@ def _move_set_based(chunk, *, actor, at, to: str, reason: str, updates: dict) ->
 def instance_loaded(model, **values):
     """An instance as if read from the database with these fields only (any other loads when first used)."""
     names = [field.attname for field in model._meta.concrete_fields if field.attname in values]
-    return model.from_db(connection.alias, names, [values[name] for name in names])
+    return model.from_db(DEFAULT_DB_ALIAS, names, [values[name] for name in names])
 
 
 # A registration event's columns, in the order of `registration_event_values`.
