@@ -153,3 +153,20 @@ def test_a_queue_page_joins_only_what_its_rows_show(people, world, console_clien
     # time of the page (the priority group's number is on the row)
     assert rows[0].count(" JOIN ") == 4, rows[0]
     assert "Nguyễn Thị Lan" in page and "<td>9</td>" in page
+
+
+@pytest.mark.postgres
+def test_registration_rows_carry_no_index_that_no_read_uses(world):
+    """Every registration and every dose writes a registration row, and each index is one more write: the keys
+    nothing reads by (the vaccine a registration waits for, who decided or entered it) have none, and the allocated
+    district is served by the first column of registration_district_idx, which the district's queue reads."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT indexname, indexdef FROM pg_indexes WHERE tablename = 'vaccination_registration'")
+        indexes = dict(cursor.fetchall())
+    alone = {definition.rsplit("(", 1)[1].rstrip(")") for definition in indexes.values()
+             if "," not in definition.rsplit("(", 1)[1] and " WHERE " not in definition}
+    assert not alone & {"allocated_district_id", "required_vaccine_id", "decided_by_id", "created_by_id"}
+    assert "(allocated_district_id, status)" in indexes["registration_district_idx"]
+    district = AdministrativeUnit.objects.filter(level=Level.DISTRICT, province_code=1).first()
+    plan = _plan(Registration.objects.filter(allocated_district=district), seqscan=False)
+    assert "registration_district_idx" in plan or "registration_waiting" in plan, plan

@@ -50,22 +50,26 @@ class Registration(models.Model):
                                      on_delete=models.SET_NULL, related_name="registrations")
     consent_at = models.DateTimeField(_("consent given at"))
     status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.SUBMITTED)
+    # The four keys below have no index of their own: every registration and every dose writes this row, and
+    # each index is one more write. The district's is the first column of registration_district_idx; nothing
+    # looks registrations up by the vaccine they wait for or by who decided or entered them, and the rows they
+    # point at (vaccines, staff and citizen accounts) are never deleted.
     allocated_district = models.ForeignKey(
         AdministrativeUnit, verbose_name=_("allocated district"), null=True, blank=True, on_delete=models.PROTECT,
-        related_name="+",
+        related_name="+", db_index=False,
     )
     next_dose_number = models.PositiveSmallIntegerField(_("next dose"), default=1)
     due_from = models.DateField(_("next dose due from"), null=True, blank=True)
     required_vaccine = models.ForeignKey(
         Vaccine, verbose_name=_("vaccine the next dose must be"), null=True, blank=True, on_delete=models.PROTECT,
-        related_name="+",
+        related_name="+", db_index=False,
     )
     status_reason = models.CharField(_("reason"), max_length=300, blank=True)
     decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                   related_name="+")
+                                   related_name="+", db_index=False)
     decided_at = models.DateTimeField(null=True, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                   related_name="+")
+                                   related_name="+", db_index=False)
     created_at = models.DateTimeField(_("registered at"), auto_now_add=True, db_index=True)
     due_reminded_for = models.PositiveSmallIntegerField(null=True, blank=True)
     # Copied from the ward and the priority group when the registration is made (neither changes afterwards), so
