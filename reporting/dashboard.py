@@ -21,6 +21,7 @@ from registry.kept import kept_get, kept_set
 from vaccination.models import Registration
 
 from . import selectors, tables, tilemap
+from .forms import PeriodForm
 
 CACHE_VERSION = 2
 # Sort keys of the breakdown table (?sort=…) and the row field each sorts by.
@@ -56,7 +57,8 @@ def _compute(area: selectors.Area, today: datetime.date, sort: str) -> dict:
         "stage_labels": [str(Registration.Status(s).label) for s in STAGES],
     }
     here = {name: unit.code for name, unit in (("province", area.province), ("district", area.district)) if unit}
-    drawn = {**shown, "area": area, "sort_link": f"?{urlencode(here)}{'&' if here else ''}sort="}
+    drawn = {**shown, "area": area, "sort_link": f"?{urlencode(here)}{'&' if here else ''}sort=",
+             "period": PeriodForm(initial={"date_from": today - datetime.timedelta(days=6), "date_to": today})}
     shown["drawn"] = {"tiles": render_to_string("reporting/partials/dashboard_tiles.html", drawn),
                       "figures": render_to_string("reporting/partials/dashboard_figures.html", drawn)}
     return shown

@@ -1,13 +1,10 @@
 import csv
-import datetime
 
-from django import forms
 from django.db.models import Sum
 from django.http import HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from registry.console import console_view
 from registry.models import AdministrativeUnit, Facility
@@ -17,14 +14,7 @@ from vaccination.selectors import doses_given_between
 
 from . import selectors
 from .dashboard import SORTS, dashboard_shown
-
-
-class PeriodForm(forms.Form):
-    # A date input's value is always yyyy-mm-dd whatever the language; the browser shows it the local way.
-    date_from = forms.DateField(label=gettext_lazy("From date"),
-                                widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
-    date_to = forms.DateField(label=gettext_lazy("Until date"),
-                              widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+from .forms import PeriodForm
 
 
 def _area(request):
@@ -40,7 +30,6 @@ def dashboard_view(request):
     return render(request, "reporting/dashboard.html", {
         **dashboard_shown(area, today, sort if sort in SORTS else "name"), "area": area, "sort": sort,
         "action": selectors.needs_action(request.user, area) if area.level != "national" else None,
-        "period": PeriodForm(initial={"date_from": today - datetime.timedelta(days=6), "date_to": today}),
     })
 
 
