@@ -356,15 +356,21 @@ def profile(spec: dict, count: int) -> None:
     pstats.Stats(profiler).sort_stats("tottime").print_stats(25)
 
 
+def request_parts(base: str, spec: dict) -> tuple[str, str, str]:
+    """The method, cookies and body a page is requested with; a POST carries a CSRF pair fetched as a browser would."""
+    method, cookie, body = spec.get("method", "GET"), spec.get("cookie", ""), ""
+    if method == "POST":
+        csrf_cookie, token = csrf_pair(base, spec["path"])
+        cookie = "; ".join(c for c in (cookie, csrf_cookie) if c)
+        body = urllib.parse.urlencode({**spec["form"], "csrfmiddlewaretoken": token})
+    return method, cookie, body
+
+
 def hold(pages, requests, base, lua) -> None:
     """Print a wrk command line per page, then wait: for measuring by hand while changing the code."""
     for name in pages:
         spec = requests[name]
-        method, cookie, body = spec.get("method", "GET"), spec.get("cookie", ""), ""
-        if method == "POST":
-            csrf_cookie, token = csrf_pair(base, spec["path"])
-            cookie = "; ".join(c for c in (cookie, csrf_cookie) if c)
-            body = urllib.parse.urlencode({**spec["form"], "csrfmiddlewaretoken": token})
+        method, cookie, body = request_parts(base, spec)
         print(f"{name}: BENCH_METHOD={method} BENCH_PATH='{spec['path']}' BENCH_COOKIE='{cookie}' "
               f"BENCH_BODY='{body}' wrk -t2 -c10 -d5s -s {lua} {base}", flush=True)
     print(f"constant: BENCH_PATH=/bench/constant/ wrk -t2 -c10 -d5s -s {lua} {base}\n"
@@ -381,11 +387,7 @@ def run(pages, requests, base, lua, args) -> dict:
     connections = max(8, 2 * args.workers)
     for name in pages:
         spec = requests[name]
-        method, cookie, body = spec.get("method", "GET"), spec.get("cookie", ""), ""
-        if method == "POST":
-            csrf_cookie, token = csrf_pair(base, spec["path"])
-            cookie = "; ".join(c for c in (cookie, csrf_cookie) if c)
-            body = urllib.parse.urlencode({**spec["form"], "csrfmiddlewaretoken": token})
+        method, cookie, body = request_parts(base, spec)
         # Every worker imports its views and fills its caches on its first requests: not part of the figures.
         wrk(base, method=method, path=spec["path"], cookie=cookie, body=body, seconds=3, connections=connections,
             lua=lua)
