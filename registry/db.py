@@ -47,3 +47,23 @@ def pipelined(cursor):
     Only the last statement's rows can be read from `cursor`."""
     db = connections[DEFAULT_DB_ALIAS]
     return db.connection.pipeline() if db.vendor == "postgresql" else nullcontext()
+
+
+_insert_fields: dict = {}  # per model, the fields its INSERT writes
+
+
+def insert_sql(instance) -> tuple[str, list]:
+    """`instance.save(force_insert=True)`'s INSERT, as text and parameters, for a hot path to send with other
+    statements: every field prepared as save() does it (`pre_save`, then `get_db_prep_save`), the id left to the
+    database. The text is the same for every row of the model, so the hot cursor prepares it once."""
+    model = type(instance)
+    fields = _insert_fields.get(model)
+    if fields is None:
+        fields = _insert_fields[model] = [field for field in model._meta.concrete_fields
+                                          if field is not model._meta.auto_field]
+    db = connections[DEFAULT_DB_ALIAS]
+    columns = ", ".join(db.ops.quote_name(field.column) for field in fields)
+    placeholders = ", ".join(["%s"] * len(fields))
+    return (f"INSERT INTO {db.ops.quote_name(model._meta.db_table)} ({columns}) VALUES ({placeholders})",
+            [field.get_db_prep_save(field.pre_save(instance, True), db) for field in fields])
+

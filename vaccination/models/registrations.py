@@ -108,7 +108,9 @@ class Registration(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.person} ({self.get_status_display()})"
+        # The status's label straight from its choices: get_status_display() hashes every lazy label of the
+        # choices on each call, and every registration's audit row is labelled with this.
+        return f"{self.person} ({self.Status(self.status).label})"
 
 
 class RegistrationEvent(models.Model):
