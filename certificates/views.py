@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.core.exceptions import RequestDataTooBig
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -16,6 +17,7 @@ from django.views.decorators.http import require_POST
 
 from citizens.views.common import citizen_required
 from registry.console import console_view
+from registry.drawn import drawn_page, fill_marker, visitor_without_state
 from registry.http import client_ip, too_many_requests
 from registry.replica import replica_reads
 from registry.throttle import throttle_hit
@@ -79,10 +81,14 @@ def _verify_form(request):
             form.add_error(None, _("Paste the text of the QR code or choose a photo in which it can be read."))
         else:
             result = verify_text(qr)
-    return render(request, "certificates/verify.html", {
-        "form": form, "result": verification_display(result) if result else None,
-        "label": STATUS_LABELS.get(result.status) if result else "",
-    })
+    result_html = render_to_string("certificates/partials/verify_result.html", {
+        "result": verification_display(result), "label": STATUS_LABELS.get(result.status)}) if result else ""
+    if form.errors or not visitor_without_state(request):
+        return render(request, "certificates/verify.html", {"form": form, "result_html": result_html})
+    # The page verifiers post to all day: drawn once, with the text sent and the result put in.
+    drawing = {"form": VerifyForm({"qr": fill_marker("qr")})}
+    return HttpResponse(drawn_page(request, "certificates/verify.html", (), drawing,
+                                   fills={"result_html": result_html, "qr": form["qr"].value() or ""}))
 
 
 @csrf_exempt  # the token is checked by _verify_form, once the limits have passed: checking it reads the body

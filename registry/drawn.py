@@ -6,17 +6,25 @@ things only (the language, the permissions, a count), so each is drawn once per 
 dictionary (never shared between processes, emptied when full). What belongs to the request (its form token,
 its own address) is drawn as a marker and replaced, escaped, on every page.
 """
+import re
+
+from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
+from django.contrib.messages.storage.cookie import CookieStorage
+from django.middleware.csrf import get_token
 from django.template.loader import get_template
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language
 
 from .html import esc
 
 LIMIT = 512
 _drawn: dict[tuple, str] = {}
+_MARKER = re.compile(r"drawn-fill-([a-z_]+)-3b1e")
 
 
 def fill_marker(name: str) -> str:
-    """What the kept drawing holds in place of the request's `name` (letters and dashes: escaping keeps it)."""
+    """What the kept drawing holds in place of the request's `name` (letters and underscores: escaping keeps it)."""
     return f"drawn-fill-{name}-3b1e"
 
 
@@ -30,8 +38,9 @@ def drawn(template_name: str, key: tuple, context: dict, fills: dict[str, str] |
         if len(_drawn) >= LIMIT:
             _drawn.clear()
         _drawn[(template_name, *key)] = html
-    for name, value in (fills or {}).items():
-        html = html.replace(fill_marker(name), esc(value))
+    if fills:  # in one pass, so that a value holding a marker (a visitor's text) is never filled in itself
+        values = {name: esc(value) for name, value in fills.items()}
+        html = _MARKER.sub(lambda found: values.get(found.group(1), found.group(0)), html)
     return mark_safe(html)
 
 
@@ -39,3 +48,28 @@ def form_token(context) -> str:
     """The page's form token as `{% csrf_token %}` reads it ("" where the page has none)."""
     token = str(context.get("csrf_token") or "")
     return "" if token == "NOTPROVIDED" else token
+
+
+class _AnyVisitor:
+    """The request a whole page is drawn for once: its address is a marker, filled in on every page."""
+
+    user = AnonymousUser()
+
+    def get_full_path(self) -> str:
+        return fill_marker("page_path")
+
+
+def visitor_without_state(request) -> bool:
+    """Nothing of the visitor's own can be on the page: no session (so no account and no messages kept there), no
+    message in a cookie, nobody signed in by other means."""
+    return (settings.SESSION_COOKIE_NAME not in request.COOKIES and CookieStorage.cookie_name not in request.COOKIES
+            and not request.user.is_authenticated)
+
+
+def drawn_page(request, template_name: str, key: tuple, context: dict, fills: dict[str, str]) -> SafeString:
+    """A whole page for a `visitor_without_state`, drawn once per `key` and language in this process with what
+    the context processors give such a visitor; the page's address and form token are put in on each request, with
+    `fills`. The caller renders the page normally for anyone else."""
+    drawing = {"request": _AnyVisitor(), "user": _AnyVisitor.user, "messages": (), **context}
+    return drawn(template_name, ("page", get_language(), *key), drawing,
+                 fills={"csrf_token": get_token(request), "page_path": request.get_full_path(), **fills})

@@ -1,0 +1,59 @@
+"""The verification page, drawn once per language for visitors with nothing of their own on it (registry/drawn.py):
+the same page the templates draw, with each request's text, result, address and form token put in."""
+import re
+
+from django.conf import settings
+from django.test import Client
+from django.urls import reverse
+
+from registry.drawn import _drawn
+
+PAGE = reverse("certificates:verify")
+
+
+def _tokens_as_one(page: str) -> str:
+    return re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', 'name="csrfmiddlewaretoken" value="T"', page)
+
+
+def _drawn_and_rendered(method: str, path: str, data=None) -> tuple[str, str]:
+    """The page for a visitor without state (drawn), and for one whose session holds nothing (rendered)."""
+    drawn, rendered = Client(), Client()
+    rendered.cookies[settings.SESSION_COOKIE_NAME] = "no-such-session"
+    pages = []
+    for client in (drawn, rendered):
+        response = client.get(path) if method == "GET" else client.post(path, data)
+        assert response.status_code == 200
+        pages.append(_tokens_as_one(response.content.decode()))
+    return pages[0], pages[1]
+
+
+def test_the_drawn_page_is_what_the_templates_draw(certified):
+    odd_text = 'HC1:<b>"x"</b> & drawn-fill-result_html-3b1e drawn-fill-csrf_token-3b1e'
+    for _ in range(2):  # drawn, then from the kept drawing
+        for method, path, data in [("GET", PAGE, None), ("GET", PAGE + '?a="<x>', None),
+                                   ("POST", PAGE, {"qr": certified["certificate"].qr_text}),
+                                   ("POST", PAGE, {"qr": odd_text})]:
+            drawn, rendered = _drawn_and_rendered(method, path, data)
+            assert drawn == rendered
+    assert any(key[:2] == ("certificates/verify.html", "page") for key in _drawn)  # the drawn page was served
+    valid = _drawn_and_rendered("POST", PAGE, {"qr": certified["certificate"].qr_text})[0]
+    assert 'class="verdict">Hợp lệ<' in valid
+
+
+def test_the_visitors_text_is_shown_as_sent_and_markers_in_it_stay_text(db):
+    text = 'HC1:<b>"x"</b> & drawn-fill-result_html-3b1e'
+    page = Client().post(PAGE, {"qr": text}).content.decode()
+    shown = page.split("<textarea", 1)[1].split(">", 1)[1].split("</textarea>", 1)[0]
+    assert shown == "\nHC1:&lt;b&gt;&quot;x&quot;&lt;/b&gt; &amp; drawn-fill-result_html-3b1e"
+    assert page.count('class="card verify-result') == 1
+
+
+def test_each_drawn_page_carries_its_own_address_and_a_token_that_works(db):
+    client = Client(enforce_csrf_checks=True)
+    page = client.get(PAGE + "?from=app&x=<y>").content.decode()
+    language = page.split('class="language-switch"', 1)[1]
+    assert f'name="next" type="hidden" value="{PAGE}?from=app&amp;x=%3Cy%3E"' in language
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
+    answer = client.post(PAGE, {"qr": "HC1:", "csrfmiddlewaretoken": token})
+    assert answer.status_code == 200 and 'class="verdict"' in answer.content.decode()
+    assert client.post(PAGE, {"qr": "HC1:"}).status_code == 403
