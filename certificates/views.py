@@ -7,17 +7,16 @@ from django.contrib import messages
 from django.core.exceptions import RequestDataTooBig
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
-from django.template.loader import render_to_string
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import get_language, gettext_lazy
 from django.views.decorators.cache import cache_control
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_POST
 
 from citizens.views.common import citizen_required
 from registry.console import console_view
-from registry.drawn import drawn_page, fill_marker, visitor_without_state
+from registry.drawn import drawn, drawn_page, fill_marker, shaped, visitor_without_state
 from registry.http import client_ip, too_many_requests
 from registry.replica import replica_reads
 from registry.throttle import throttle_hit
@@ -81,14 +80,23 @@ def _verify_form(request):
             form.add_error(None, _("Paste the text of the QR code or choose a photo in which it can be read."))
         else:
             result = verify_text(qr)
-    result_html = render_to_string("certificates/partials/verify_result.html", {
-        "result": verification_display(result), "label": STATUS_LABELS.get(result.status)}) if result else ""
+    result_html = _result_html(result) if result else ""
     if form.errors or not visitor_without_state(request):
         return render(request, "certificates/verify.html", {"form": form, "result_html": result_html})
     # The page verifiers post to all day: drawn once, with the text sent and the result put in.
-    drawing = {"form": VerifyForm({"qr": fill_marker("qr")})}
-    return HttpResponse(drawn_page(request, "certificates/verify.html", (), drawing,
+    return HttpResponse(drawn_page(request, "certificates/verify.html", (),
+                                   lambda: {"form": VerifyForm({"qr": fill_marker("qr")})},
                                    fills={"result_html": result_html, "qr": form["qr"].value() or ""}))
+
+
+def _result_html(result: dcc.Verification) -> str:
+    """The result's section, drawn once per language and shape of result (valid with two doses in the log, revoked,
+    altered…) with this result's values put in."""
+    fills: dict = {}
+    shape, display = shaped(verification_display(result), "result", fills, literal=frozenset({"status"}))
+    label = str(STATUS_LABELS.get(result.status, ""))
+    return drawn("certificates/partials/verify_result.html", ("result", get_language(), label, shape),
+                 {"result": display, "label": label}, fills)
 
 
 @csrf_exempt  # the token is checked by _verify_form, once the limits have passed: checking it reads the body

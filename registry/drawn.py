@@ -20,21 +20,23 @@ from .html import esc
 
 LIMIT = 512
 _drawn: dict[tuple, str] = {}
-_MARKER = re.compile(r"drawn-fill-([a-z_]+)-3b1e")
+_MARKER = re.compile(r"drawn-fill-([a-z0-9_]+)-3b1e")
 
 
 def fill_marker(name: str) -> str:
-    """What the kept drawing holds in place of the request's `name` (letters and underscores: escaping keeps it)."""
+    """What the kept drawing holds in place of the request's `name` (letters, digits and underscores: escaping
+    keeps it)."""
     return f"drawn-fill-{name}-3b1e"
 
 
-def drawn(template_name: str, key: tuple, context: dict, fills: dict[str, str] | None = None) -> SafeString:
-    """`template_name` drawn with `context` once per `key` in this process. `fills` gives this request's value for
-    each marker (`fill_marker(name)`) that the context put where the value goes."""
+def drawn(template_name: str, key: tuple, context, fills: dict[str, str] | None = None) -> SafeString:
+    """`template_name` drawn with `context` (a dict, or a function returning it, called only to draw) once per `key`
+    in this process. `fills` gives this request's value for each marker (`fill_marker(name)`) that the context put
+    where the value goes."""
     html = _drawn.get((template_name, *key))
     if html is None:
         html = get_template(template_name).render(
-            {**context, **{name: fill_marker(name) for name in fills or {}}})
+            {**(context() if callable(context) else context), **{name: fill_marker(name) for name in fills or {}}})
         if len(_drawn) >= LIMIT:
             _drawn.clear()
         _drawn[(template_name, *key)] = html
@@ -42,6 +44,25 @@ def drawn(template_name: str, key: tuple, context: dict, fills: dict[str, str] |
         values = {name: esc(value) for name, value in fills.items()}
         html = _MARKER.sub(lambda found: values.get(found.group(1), found.group(0)), html)
     return mark_safe(html)
+
+
+def shaped(value, name: str, fills: dict, *, literal: frozenset = frozenset()) -> tuple:
+    """`value` (dicts and lists of texts, numbers, true/false and None) as its shape and as a copy to draw with, in
+    which every text and number shown is a marker named after its place (`name`), its value put in `fills`.
+    The shape is what a template can branch on: the keys, how many items, every true/false/None, empty text or zero,
+    and the values of the `literal` keys, which a template compares; values of one shape draw alike but for the
+    markers."""
+    if isinstance(value, dict):
+        parts = [(key, (item, item) if key in literal else shaped(item, f"{name}_{index}", fills, literal=literal))
+                 for index, (key, item) in enumerate(value.items())]
+        return tuple((key, part[0]) for key, part in parts), {key: part[1] for key, part in parts}
+    if isinstance(value, list | tuple):
+        parts = [shaped(item, f"{name}_{index}", fills, literal=literal) for index, item in enumerate(value)]
+        return tuple(part[0] for part in parts), [part[1] for part in parts]
+    if value is None or isinstance(value, bool) or value == "" or value == 0:
+        return value, value
+    fills[name] = value
+    return "shown", fill_marker(name)
 
 
 def form_token(context) -> str:
@@ -66,10 +87,13 @@ def visitor_without_state(request) -> bool:
             and not request.user.is_authenticated)
 
 
-def drawn_page(request, template_name: str, key: tuple, context: dict, fills: dict[str, str]) -> SafeString:
+def drawn_page(request, template_name: str, key: tuple, context, fills: dict[str, str]) -> SafeString:
     """A whole page for a `visitor_without_state`, drawn once per `key` and language in this process with what
     the context processors give such a visitor; the page's address and form token are put in on each request, with
     `fills`. The caller renders the page normally for anyone else."""
-    drawing = {"request": _AnyVisitor(), "user": _AnyVisitor.user, "messages": (), **context}
+    def drawing() -> dict:
+        return {"request": _AnyVisitor(), "user": _AnyVisitor.user, "messages": (),
+                **(context() if callable(context) else context)}
+
     return drawn(template_name, ("page", get_language(), *key), drawing,
                  fills={"csrf_token": get_token(request), "page_path": request.get_full_path(), **fills})

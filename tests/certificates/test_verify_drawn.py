@@ -57,3 +57,32 @@ def test_each_drawn_page_carries_its_own_address_and_a_token_that_works(db):
     answer = client.post(PAGE, {"qr": "HC1:", "csrfmiddlewaretoken": token})
     assert answer.status_code == 200 and 'class="verdict"' in answer.content.decode()
     assert client.post(PAGE, {"qr": "HC1:"}).status_code == 403
+
+
+def test_each_kind_of_result_is_drawn_as_the_template_draws_it(certified, world, lot):
+    from django.template.loader import render_to_string
+    from django.utils import translation
+
+    from certificates.services import certificates_revoke_for_lot
+    from certificates.verification import verification_display, verify_text
+    from certificates.views import STATUS_LABELS, _result_html
+    from tests.certificates.test_verify_malformed import ALL, cose
+
+    good = certified["certificate"].qr_text
+    texts = [good, good[:-6] + "AAAAAA", "HC1:", "not a code", cose(), cose(payload=b"\xff"),
+             *[param.values[0]() for param in ALL[:12]]]
+
+    def both(text):
+        result = verify_text(text)
+        return _result_html(result), render_to_string("certificates/partials/verify_result.html", {
+            "result": verification_display(result), "label": str(STATUS_LABELS.get(result.status, ""))})
+
+    for language in ("vi", "en"):
+        with translation.override(language):
+            for text in texts:
+                for _ in range(2):  # drawn, then from the kept drawing
+                    drawn, rendered = both(text)
+                    assert drawn == rendered, text
+    certificates_revoke_for_lot(actor=world["national"], lot_id=lot.pk, reason="Thu hồi lô")
+    drawn, rendered = both(good)
+    assert drawn == rendered and "Đã thu hồi" in drawn
