@@ -10,6 +10,7 @@ import re
 
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
+from django.contrib.messages import get_messages
 from django.contrib.messages.storage.cookie import CookieStorage
 from django.middleware.csrf import get_token
 from django.template.loader import get_template
@@ -71,10 +72,11 @@ def form_token(context) -> str:
     return "" if token == "NOTPROVIDED" else token
 
 
-class _AnyVisitor:
-    """The request a whole page is drawn for once: its address is a marker, filled in on every page."""
+class _DrawnRequest:
+    """The request a whole page is drawn for once: its visitor, and its address as a marker filled in on every page."""
 
-    user = AnonymousUser()
+    def __init__(self, user):
+        self.user = user
 
     def get_full_path(self) -> str:
         return fill_marker("page_path")
@@ -87,13 +89,30 @@ def visitor_without_state(request) -> bool:
             and not request.user.is_authenticated)
 
 
-def drawn_page(request, template_name: str, key: tuple, context, fills: dict[str, str]) -> SafeString:
-    """A whole page for a `visitor_without_state`, drawn once per `key` and language in this process with what
-    the context processors give such a visitor; the page's address and form token are put in on each request, with
-    `fills`. The caller renders the page normally for anyone else."""
+def _page(request, template_name: str, key: tuple, context, fills: dict, *, user, given: dict) -> SafeString:
+    """The page drawn with what the context processors give `user` (`given`, besides the user, no messages and the
+    page's address and form token as markers), once per `key` and language; the request's values put in."""
     def drawing() -> dict:
-        return {"request": _AnyVisitor(), "user": _AnyVisitor.user, "messages": (),
+        return {"request": _DrawnRequest(user), "user": user, "messages": (), **given,
                 **(context() if callable(context) else context)}
 
     return drawn(template_name, ("page", get_language(), *key), drawing,
                  fills={"csrf_token": get_token(request), "page_path": request.get_full_path(), **fills})
+
+
+def drawn_page(request, template_name: str, key: tuple, context, fills: dict[str, str]) -> SafeString:
+    """A whole page for a `visitor_without_state`, drawn once per `key` and language in this process; the page's
+    address and form token are put in on each request, with `fills`. The caller renders the page for anyone else."""
+    return _page(request, template_name, ("anyone", *key), context, fills, user=AnonymousUser(), given={})
+
+
+def drawn_console_page(request, template_name: str, key: tuple, context, fills: dict, *,
+                       serious_open: int) -> SafeString | None:
+    """A console page for a staff member, drawn once per `key`, language, set of permissions (the menu) and count of
+    serious reactions waiting (the menu's badge), as the context processors give them; None when a message waits
+    for them, which the caller's normal render shows."""
+    if len(get_messages(request)):
+        return None
+    user = request.user
+    return _page(request, template_name, ("console", frozenset(user.get_all_permissions()), serious_open, *key),
+                 context, fills, user=user, given={"serious_open": serious_open})

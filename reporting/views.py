@@ -7,8 +7,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from registry.console import console_view
+from registry.drawn import drawn_console_page, shaped
 from registry.models import AdministrativeUnit, Facility
 from registry.replica import replica_reads
+from vaccination.context_processors import console_alerts
 from vaccination.imports.sheets import csv_bytes, safe_cell, xlsx_bytes
 from vaccination.selectors import doses_given_between
 
@@ -27,10 +29,17 @@ def dashboard_view(request):
     area = _area(request)
     today = selectors.today_local()
     sort = request.GET.get("sort", "name")
-    return render(request, "reporting/dashboard.html", {
-        **dashboard_shown(area, today, sort if sort in SORTS else "name"), "area": area, "sort": sort,
-        "action": selectors.needs_action(request.user, area) if area.level != "national" else None,
-    })
+    shown = dashboard_shown(area, today, sort if sort in SORTS else "name")
+    action = selectors.needs_action(request.user, area) if area.level != "national" else None
+    # The page around the kept figures, drawn once per shape (the menu, whether there is an action section, which
+    # of its counts are zero) with the area's name, the figures and the counts put in.
+    fills: dict = {}
+    shape, drawing = shaped({"area": {"name": area.name}, "drawn": shown["drawn"], "action": action}, "page", fills)
+    page = drawn_console_page(request, "reporting/dashboard.html", shape, drawing, fills,
+                              serious_open=console_alerts(request).get("serious_open", 0))
+    if page is not None:
+        return HttpResponse(page)
+    return render(request, "reporting/dashboard.html", {**shown, "area": area, "sort": sort, "action": action})
 
 
 def _period(request):
