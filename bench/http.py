@@ -330,8 +330,12 @@ def profile(spec: dict, count: int) -> None:
         client.cookies[name] = value
     method = spec.get("method", "GET")
 
-    def get():
-        response = client.get(spec["path"]) if method == "GET" else client.post(spec["path"], spec["form"])
+    phones = iter(range(secrets.randbelow(10**7), 10**8))
+
+    def get():  # each sign-up with a number of its own, as wrk sends them
+        form = {name: f"09{next(phones):08d}" if value == "PHONE" else value
+                for name, value in spec.get("form", {}).items()}
+        response = client.get(spec["path"]) if method == "GET" else client.post(spec["path"], form)
         assert response.status_code == spec["expect"], response.status_code
         return response
 

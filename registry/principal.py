@@ -79,10 +79,12 @@ class PrincipalOTPMiddleware(OTPMiddleware):
         return device
 
 
-# What makes a kept copy stale: each deletes it when it happens.
+# What makes a kept copy stale: each deletes it when it happens. A row just created has no kept copy (its id is
+# new), so saving one costs no round trip to the cache (every sign-up creates an account and a code device).
 
-def _user_changed(sender, instance, **kwargs):
-    principal_forget(instance.pk)
+def _user_changed(sender, instance, created=False, **kwargs):
+    if not created:
+        principal_forget(instance.pk)
 
 
 def _assignment_changed(sender, instance, **kwargs):
@@ -124,8 +126,9 @@ def _group_deleted(sender, instance, **kwargs):
     principal_forget(*instance.user_set.values_list("pk", flat=True))
 
 
-def _device_changed(sender, instance, **kwargs):
-    kept_forget(DEVICE_KEY.format(instance.persistent_id))
+def _device_changed(sender, instance, created=False, **kwargs):
+    if not created:
+        kept_forget(DEVICE_KEY.format(instance.persistent_id))
 
 
 def principal_signals_connect() -> None:
