@@ -5,6 +5,10 @@ pages' own content (each link, translation and form token is a template tag). Wh
 things only (the language, the permissions, a count), so each is drawn once per such key and kept in a small
 dictionary (never shared between processes, emptied when full). What belongs to the request (its form token,
 its own address) is drawn as a marker and replaced, escaped, on every page.
+
+Whole pages are drawn the same way where many readers see one page but for a few values: the verification page
+for visitors without a session, the dashboard for staff with no message waiting. Their values are put in by name
+(`shaped`); what a template branches on is part of the key, so each kind of page is drawn once.
 """
 import re
 

@@ -34,7 +34,8 @@ def dashboard_view(request):
     # The page around the kept figures, drawn once per shape (the menu, whether there is an action section, which
     # of its counts are zero) with the area's name, the figures and the counts put in.
     fills: dict = {}
-    shape, drawing = shaped({"area": {"name": area.name}, "drawn": shown["drawn"], "action": action}, "page", fills)
+    shape, drawing = shaped({"area": {"name": area.name}, "drawn": shown["drawn"], "action": action}, "dashboard",
+                             fills)
     page = drawn_console_page(request, "reporting/dashboard.html", shape, drawing, fills,
                               serious_open=console_alerts(request).get("serious_open", 0))
     if page is not None:
