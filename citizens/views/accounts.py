@@ -2,10 +2,13 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login, logout
 from django.core.exceptions import ValidationError
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
+
+from registry.drawn import drawn_page, shaped, visitor_without_state
 
 from ..forms import (
     CodeForm, ForgotPasswordForm, PhoneChangeForm, ResetPasswordForm, SignInForm, SignUpFinishForm, SignUpForm,
@@ -27,6 +30,8 @@ SIGNUP_COOKIE, SIGNUP_SALT, SIGNUP_SECONDS = "signup_pending", "citizens.signup.
 
 @credentials_page
 def signup_view(request):
+    if request.method != "POST" and visitor_without_state(request):  # the first page of every sign-up in a rush
+        return HttpResponse(drawn_page(request, "citizens/signup.html", (), lambda: {"form": SignUpForm()}, {}))
     form = SignUpForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -96,6 +101,11 @@ def _resend(request, user, purpose):
 
 @credentials_page
 def signin_view(request):
+    if request.method != "POST" and visitor_without_state(request):
+        fills: dict = {}
+        shape, shown = shaped({"next": safe_next(request, "")}, "signin", fills)
+        return HttpResponse(drawn_page(request, "citizens/signin.html", shape,
+                                       lambda: {"form": SignInForm(), **shown}, fills))
     form = SignInForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from registry.drawn import drawn_page, visitor_without_state
 from registry.models import AdministrativeUnit
 from registry.replica import replica_reads
 
@@ -40,6 +41,8 @@ def book_links(person) -> list[tuple[str, str]]:
 
 
 def home_view(request):
+    if visitor_without_state(request):  # where a rush of new visitors lands
+        return HttpResponse(drawn_page(request, "citizens/home.html", (), {}, {}))
     return render(request, "citizens/home.html")
 
 

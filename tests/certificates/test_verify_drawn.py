@@ -2,29 +2,13 @@
 the same page the templates draw, with each request's text, result, address and form token put in."""
 import re
 
-from django.conf import settings
 from django.test import Client
 from django.urls import reverse
 
 from registry.drawn import _drawn
+from tests.drawn_pages import drawn_and_rendered
 
 PAGE = reverse("certificates:verify")
-
-
-def _tokens_as_one(page: str) -> str:
-    return re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', 'name="csrfmiddlewaretoken" value="T"', page)
-
-
-def _drawn_and_rendered(method: str, path: str, data=None) -> tuple[str, str]:
-    """The page for a visitor without state (drawn), and for one whose session holds nothing (rendered)."""
-    drawn, rendered = Client(), Client()
-    rendered.cookies[settings.SESSION_COOKIE_NAME] = "no-such-session"
-    pages = []
-    for client in (drawn, rendered):
-        response = client.get(path) if method == "GET" else client.post(path, data)
-        assert response.status_code == 200
-        pages.append(_tokens_as_one(response.content.decode()))
-    return pages[0], pages[1]
 
 
 def test_the_drawn_page_is_what_the_templates_draw(certified):
@@ -33,10 +17,10 @@ def test_the_drawn_page_is_what_the_templates_draw(certified):
         for method, path, data in [("GET", PAGE, None), ("GET", PAGE + '?a="<x>', None),
                                    ("POST", PAGE, {"qr": certified["certificate"].qr_text}),
                                    ("POST", PAGE, {"qr": odd_text})]:
-            drawn, rendered = _drawn_and_rendered(method, path, data)
+            drawn, rendered = drawn_and_rendered(method, path, data)
             assert drawn == rendered
     assert any(key[:2] == ("certificates/verify.html", "page") for key in _drawn)  # the drawn page was served
-    valid = _drawn_and_rendered("POST", PAGE, {"qr": certified["certificate"].qr_text})[0]
+    valid = drawn_and_rendered("POST", PAGE, {"qr": certified["certificate"].qr_text})[0]
     assert 'class="verdict">Hợp lệ<' in valid
 
 
