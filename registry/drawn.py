@@ -120,3 +120,14 @@ def drawn_console_page(request, template_name: str, key: tuple, context, fills: 
     user = request.user
     return _page(request, template_name, ("console", frozenset(user.get_all_permissions()), serious_open, *key),
                  context, fills, user=user, given={"serious_open": serious_open})
+
+
+def drawn_citizen_page(request, template_name: str, key: tuple, context, *, unread: int) -> SafeString | None:
+    """A page of a signed-in citizen, drawn once per `key` (which says everything the page shows of its data),
+    language, account and unread count (the header's badge); None when a message waits for them, which the
+    caller's normal render shows."""
+    if len(get_messages(request)):
+        return None
+    user = request.user
+    return _page(request, template_name, ("citizen", user.pk, unread, *key), context, {}, user=user,
+                 given={"unread_notifications": unread})

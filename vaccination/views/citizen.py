@@ -1,14 +1,16 @@
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from citizens.selectors import people_for
+from citizens.selectors import people_for, unread_notification_count
 from citizens.views.common import citizen_required, form_error
+from registry.drawn import drawn_citizen_page
 
+from ..book_stamp import person_book_stamp
 from ..course import person_course
 from ..forms import CancelConfirmForm, DeclaredDoseFormSet, RegistrationForm
 from ..selectors import appointment_to_cancel, person_vaccination_book, registration_to_cancel
@@ -41,12 +43,23 @@ def register_view(request, person_id: int):
 
 @citizen_required
 def person_vaccinations_view(request, person_id: int):
-    book = person_vaccination_book(user=request.user, person_id=person_id)
-    if book is None:
+    # Drawn once per fingerprint of the rows it shows (vaccination/book_stamp.py): read again only when one changed.
+    stamp = person_book_stamp(user=request.user, person_id=person_id)
+    if stamp is None:
         raise Http404
-    return render(request, "vaccination/person_vaccinations.html", {
-        **book, "sections": settings.VACCINATION_PAGE_SECTIONS,
-    })
+    sections = tuple(settings.VACCINATION_PAGE_SECTIONS)
+
+    def context() -> dict:
+        book = person_vaccination_book(user=request.user, person_id=person_id)
+        if book is None:
+            raise Http404
+        return {**book, "sections": sections}
+
+    page = drawn_citizen_page(request, "vaccination/person_vaccinations.html", (stamp, sections), context,
+                              unread=unread_notification_count(request.user))
+    if page is not None:
+        return HttpResponse(page)
+    return render(request, "vaccination/person_vaccinations.html", context())
 
 
 def _cancel(request, *, kind: str, person, context: dict, cancel, done: str):
