@@ -7,7 +7,8 @@ class CertificatesConfig(AppConfig):
     verbose_name = _("Certificates")
 
     def ready(self):
-        from vaccination.book_stamp import book_stamp_part, row_text
+        from registry.db import row_text
+        from vaccination.book_stamp import book_stamp_part
         from vaccination.signals import dose_corrected, doses_confirmed
 
         from .models import Certificate

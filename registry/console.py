@@ -51,8 +51,8 @@ class UncountedPage:
     """One page of a list too long to count on every request (a province's million registrations): it fetches one
     row more than it shows to know whether a next page exists. Rendered by partials/pagination_uncounted.html."""
 
-    def __init__(self, queryset, number: int, size: int):
-        rows = list(queryset[(number - 1) * size: number * size + 1])
+    def __init__(self, queryset, number: int, size: int, read=list):
+        rows = read(queryset[(number - 1) * size: number * size + 1])
         self.object_list, self.number = rows[:size], number
         self.has_next, self.has_previous = len(rows) > size, number > 1
 
@@ -74,9 +74,10 @@ class UncountedPage:
         return self.number - 1
 
 
-def paginate_uncounted(request, queryset) -> UncountedPage:
-    """Like `paginate`, without counting the rows; page numbers past the end give an empty page."""
+def paginate_uncounted(request, queryset, read=list) -> UncountedPage:
+    """Like `paginate`, without counting the rows; page numbers past the end give an empty page. `read` turns the
+    page's slice of the queryset into its rows (registry.db.values_read for a prepared read)."""
     raw = request.GET.get("page", "1")
     # An offset costs what it skips: deep pages are bounded (filters, not paging, find a row far down).
     number = min(int(raw), settings.CONSOLE_MAX_PAGE) if raw.isdigit() and int(raw) > 0 else 1
-    return UncountedPage(queryset, number, settings.CONSOLE_PAGE_SIZE)
+    return UncountedPage(queryset, number, settings.CONSOLE_PAGE_SIZE, read)

@@ -41,6 +41,20 @@ def hot_cursor():
     return kept
 
 
+def values_read(queryset) -> list[dict]:
+    """`list(queryset)` of a `values()` queryset, through the hot cursor on PostgreSQL: a list page's query with
+    its joins took PostgreSQL longer to plan than to run, and prepared once per connection it is planned once.
+    Each row is the dict Django's own `values()` gives (the same names, in the same order)."""
+    db = connections[DEFAULT_DB_ALIAS]
+    if db.vendor != "postgresql" or not settings.DB_PREPARED_STATEMENTS or db.queries_logged:
+        return list(queryset)
+    query = queryset.query
+    names = [*query.extra_select, *query.values_select, *query.annotation_select]
+    cursor = hot_cursor()
+    cursor.execute(*query.sql_with_params())
+    return [dict(zip(names, row)) for row in cursor.fetchall()]
+
+
 def pipelined(cursor):
     """Statements sent together, in one round trip, on PostgreSQL (psycopg's pipeline mode; elsewhere one by one):
     each still runs after the one before, in its own snapshot, and reading a result waits for all of them.
@@ -67,3 +81,36 @@ def insert_sql(instance) -> tuple[str, list]:
     return (f"INSERT INTO {db.ops.quote_name(model._meta.db_table)} ({columns}) VALUES ({placeholders})",
             [field.get_db_prep_save(field.pre_save(instance, True), db) for field in fields])
 
+
+
+def row_text(model, alias: str) -> str:
+    """Every column of `model`'s row `alias` as one SQL text, the same on PostgreSQL and SQLite: a column that is
+    NULL is written as such, so that no two rows read alike."""
+    columns = [f"COALESCE(CAST({alias}.\"{field.column}\" AS TEXT) || ',', '~,')"
+               for field in model._meta.concrete_fields]
+    return "(" + " || ".join(columns) + ")"
+
+
+def stamp_of(rows) -> str:
+    """A fingerprint of (part, text) rows, in any order."""
+    import hashlib
+
+    digest = hashlib.blake2b(digest_size=20)
+    for number, text in sorted(rows):
+        data = f"{number}:{text}".encode()
+        digest.update(len(data).to_bytes(4, "big") + data)
+    return digest.hexdigest()
+
+
+def rows_stamp(querysets) -> str:
+    """A fingerprint of every column of every row of these querysets (each of one model, without joins), read in
+    one query: a page drawn once per stamp is drawn again when any of these rows changed, came or went."""
+    parts, params = [], []
+    for number, queryset in enumerate(querysets):
+        sql, values = queryset.select_related(None).query.sql_with_params()
+        text = row_text(queryset.model, "l")
+        parts.append(f"SELECT * FROM (SELECT {number}, {text} FROM ({sql}) AS l) AS part{number}")
+        params += values
+    cursor = hot_cursor()
+    cursor.execute(" UNION ALL ".join(parts), params)
+    return stamp_of(cursor.fetchall())

@@ -13,6 +13,7 @@ for visitors without a session, the dashboard for staff with no message waiting.
 import re
 
 from django.conf import settings
+from django.contrib.auth.context_processors import PermWrapper
 from django.contrib.auth.models import AnonymousUser
 from django.contrib.messages import get_messages
 from django.contrib.messages.storage.cookie import CookieStorage
@@ -119,7 +120,7 @@ def drawn_console_page(request, template_name: str, key: tuple, context, fills: 
         return None
     user = request.user
     return _page(request, template_name, ("console", frozenset(user.get_all_permissions()), serious_open, *key),
-                 context, fills, user=user, given={"serious_open": serious_open})
+                 context, fills, user=user, given={"serious_open": serious_open, "perms": PermWrapper(user)})
 
 
 def drawn_citizen_page(request, template_name: str, key: tuple, context, *, unread: int) -> SafeString | None:

@@ -9,22 +9,12 @@ names its rows' ids, so it is never another person's.
 
 Apps whose sections sit on the page (VACCINATION_PAGE_SECTIONS) add their rows with `book_stamp_part`.
 """
-import hashlib
-
 from django.apps import apps
 
-from registry.db import hot_cursor
+from registry.db import hot_cursor, row_text, stamp_of
 
 _parts: list[str] = []  # SELECT … statements of one text column, each with one parameter: the person's id
 _sql: str | None = None
-
-
-def row_text(model, alias: str) -> str:
-    """Every column of `model`'s row `alias` as one SQL text, the same on PostgreSQL and SQLite: a column that is
-    NULL is written as such, so that no two rows read alike."""
-    columns = [f"COALESCE(CAST({alias}.\"{field.column}\" AS TEXT) || ',', '~,')"
-               for field in model._meta.concrete_fields]
-    return "(" + " || ".join(columns) + ")"
 
 
 def book_stamp_part(sql: str) -> None:
@@ -93,11 +83,7 @@ def person_book_stamp(*, user, person_id: int) -> str | None:
     sql = _statement()
     cursor = hot_cursor()
     cursor.execute(sql, [person_id, user.pk, user.pk] + [person_id] * (sql.count("%s") - 3))
-    rows = sorted(cursor.fetchall())
-    if not rows or rows[0][0] != 0:  # without the person's own row, nothing is theirs to see
+    rows = cursor.fetchall()
+    if not any(number == 0 for number, _text in rows):  # without the person's own row, nothing is theirs to see
         return None
-    digest = hashlib.blake2b(digest_size=20)
-    for number, text in rows:
-        data = f"{number}:{text}".encode()
-        digest.update(len(data).to_bytes(4, "big") + data)
-    return digest.hexdigest()
+    return stamp_of(rows)

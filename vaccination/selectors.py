@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from citizens.models import Person
 from citizens.selectors import people_for, person_for
+from registry.db import hot_cursor
 from registry.models import AdministrativeUnit, AuditEvent, StaffAssignment
 from registry.selectors import facility_of, jurisdiction_of, scope
 
@@ -87,9 +88,9 @@ def registration_counts(qs: QuerySet[Registration], *, total: bool = False) -> d
     """Rows of `qs` in each state (and in all, under "" when `total`), each counted up to the cap."""
     keys = list(Registration.Status.values) + ([""] if total else [])
     cap = settings.REGISTRATION_COUNT_CAP
-    with connection.cursor() as cursor:
-        cursor.execute(*registration_counts_sql(qs, keys))
-        row = cursor.fetchone()
+    cursor = hot_cursor()  # prepared: the same filter's counts are planned once per connection
+    cursor.execute(*registration_counts_sql(qs, keys))
+    row = cursor.fetchone()
     return {key: Tally(min(n, cap), n > cap) for key, n in zip(keys, row)}
 
 

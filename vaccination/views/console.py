@@ -1,17 +1,20 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
-from django.http import Http404, QueryDict
+from django.http import Http404, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from registry.db import rows_stamp, values_read
+from registry.drawn import drawn_console_page
 from registry.console import console_view, form_errors_as_messages, paginate, paginate_uncounted
 from registry.models import AdministrativeUnit, Facility
 from registry.selectors import facility_list, organisation_list, unit_list
 
 from ..course import vaccine_mixed
+from ..context_processors import console_alerts
 from ..forms import AllocateForm, BookForm, RegistrationFilterForm, RejectForm, SessionForm
 from ..models import Appointment
 from ..selectors import (
@@ -26,10 +29,8 @@ FILTER_FIELDS = ["status", "priority_group", "district", "age_band", "date_from"
 
 
 def _districts(user):
-    """The districts of the user's area, read once: the filter and the allocation form share the list."""
-    districts = unit_list(user=user).filter(level=AdministrativeUnit.Level.DISTRICT).order_by("name")
-    len(districts)
-    return districts
+    """The districts of the user's area (the filter and the allocation form share the list)."""
+    return unit_list(user=user).filter(level=AdministrativeUnit.Level.DISTRICT).order_by("name")
 
 
 def _filtered(request, data):
@@ -51,16 +52,33 @@ def registration_list_view(request):
     form, rows, filters = _filtered(request, data)
     status = filters.get("status") or ""
     counts = registration_counts(registration_filter(rows, **{**filters, "status": ""}), total=not status)
-    page = paginate_uncounted(request, registration_queue_rows(registration_filter(rows, **filters)))
+    page = paginate_uncounted(request, registration_queue_rows(registration_filter(rows, **filters)), values_read)
     query = data.copy()
     query.pop("page", None)
-    return render(request, "vaccination/console/registration_list.html", {
-        "form": form, "page": page, "rows": queue_rows(page),
-        "state_counts": [(value, label, counts[value]) for value, label in form.fields["status"].choices[1:]],
-        "matching": counts[status],
-        "query_string": query.urlencode(), "reject_form": RejectForm(),
-        "allocate_form": AllocateForm(districts=form.fields["district"].queryset, prefix="allocate"),
-    })
+    lists = [form.fields[name].queryset for name in ("district", "organisation", "priority_group")]
+
+    def context() -> dict:
+        districts = lists[0].all()  # read once, kept by both forms' fields
+        len(districts)
+        form.fields["district"].queryset = districts
+        return {
+            "form": form, "page": page, "rows": queue_rows(page),
+            "state_counts": [(value, label, counts[value]) for value, label in form.fields["status"].choices[1:]],
+            "matching": counts[status], "query_string": query.urlencode(), "reject_form": RejectForm(),
+            "allocate_form": AllocateForm(districts=districts, prefix="allocate"),
+            "carried": [(name, value) for name, value in request.GET.items() if name != "page"],
+            "status_chosen": bool(request.GET.get("status")),
+        }
+
+    # Drawn once per filter, page, counts and choice lists (their rows' stamp); each request's rows put in.
+    key = (request.GET.urlencode(), rows_stamp(lists), tuple((k, c.value, c.capped) for k, c in counts.items()),
+           page.number, page.has_next, page.has_previous, bool(page))
+    drawn = drawn_console_page(request, "vaccination/console/registration_list.html", key, context,
+                               {"rows": queue_rows(page)} if page else {},
+                               serious_open=console_alerts(request).get("serious_open", 0))
+    if drawn is not None:
+        return HttpResponse(drawn)
+    return render(request, "vaccination/console/registration_list.html", context())
 
 
 @require_POST

@@ -1,0 +1,61 @@
+"""The province queue is drawn once per filter, page, counts and choice lists (registry/drawn.py), with each
+request's rows put in: the page is the one the templates draw, and what changes shows on the next view."""
+import re
+
+from django.urls import reverse
+
+from registry.drawn import _drawn
+from registry.models import AdministrativeUnit, Organisation
+from registry.services import organisation_register
+from tests.conftest import PHUC_XA
+from tests.drawn_pages import tokens_as_one
+from tests.reporting.test_dashboard_drawn import _MESSAGES, _with_a_message
+from tests.vaccination.conftest import citizen_person, people, register  # noqa: F401
+from vaccination.models import Registration
+from vaccination.services.registrations import registrations_approve
+
+URL = reverse("vaccination_console:registration_list")
+
+
+def test_each_filter_draws_what_the_templates_draw(people, world, console_client, rf):  # noqa: F811
+    district = AdministrativeUnit.objects.get(level="district", code=1)
+    client = console_client(world["province_ha_noi"])
+    for query in ["", "?status=", "?status=approved", f"?district={district.pk}", "?q=Lan", "?q=%22%3E%3Cb%3E",
+                  "?status=submitted&page=2", "?district=nonsense", "?age_band=18-49&priority_group="]:
+        pages = [tokens_as_one(client.get(URL + query).content.decode()) for _ in range(2)]
+        assert pages[0] == pages[1], query  # drawn, then from the kept drawing
+        _with_a_message(rf, client)
+        rendered = client.get(URL + query).content.decode()
+        assert "Đã lưu." in rendered, query  # the normal render, which shows the message
+        assert _MESSAGES.sub("", tokens_as_one(rendered)) == pages[0], query
+    assert any(key[:3] == ("vaccination/console/registration_list.html", "page", "vi") for key in _drawn)
+
+
+def test_what_changes_shows_on_the_next_view(people, world, console_client, django_user_model):  # noqa: F811
+    client = console_client(world["province_ha_noi"])
+    officer = world["province_ha_noi"]
+    page = client.get(URL).content.decode()
+    assert "Nguyễn Thị Lan" in page and "Đỗ Thị Mới" not in page
+    account, person = citizen_person(django_user_model, "0912000199", "Đỗ Thị Mới", PHUC_XA)
+    register(account, person)
+    page = client.get(URL).content.decode()
+    assert "Đỗ Thị Mới" in page and "5 đăng ký phù hợp" in page  # a new row and its count
+    registrations_approve(officer=officer, ids=[people["lan"]["registration"].pk])
+    page = client.get(URL).content.decode()
+    assert "Nguyễn Thị Lan" not in page and "4 đăng ký phù hợp" in page
+    organisation_register(actor=people["lan"]["account"], kind="company", name="Công ty Mới Thành Lập",
+                          registration_number="0109999999", address="1 Phố Mới", contact_name="Nguyễn Thị Lan",
+                          unit=AdministrativeUnit.objects.get(level="ward", code=PHUC_XA))
+    page = client.get(URL).content.decode()
+    assert re.search(r"<option value=\"\d+\">Công ty Mới Thành Lập</option>", page)  # the filter offers it at once
+    Organisation.objects.filter(name="Công ty Mới Thành Lập").update(name="Công ty Đổi Tên")
+    assert "Công ty Đổi Tên" in client.get(URL).content.decode()
+    assert Registration.objects.filter(status="submitted", province_code=1).count() == 4
+
+
+def test_another_province_never_gets_a_page_drawn_for_hanoi(people, world, console_client):  # noqa: F811
+    hanoi = console_client(world["province_ha_noi"]).get(URL).content.decode()
+    assert "Nguyễn Thị Lan" in hanoi
+    page = console_client(world["province_hue"]).get(URL).content.decode()
+    assert "Hồ Thị Huế" in page
+    assert "Nguyễn Thị Lan" not in page and "Ba Đình" not in page
