@@ -65,25 +65,29 @@ def _own_parts() -> list[str]:
 
 def _statement() -> str:
     """Every part, each row as (part's number, text); the person's row (part 0) only for their account or the
-    account caring for them."""
+    account caring for them; last, the account's unread notices (the header's badge), counted exactly."""
     global _sql
     if _sql is None:
-        parts = [*_own_parts(), *_parts]
+        notice = apps.get_model("citizens", "Notification")._meta.db_table
+        parts = [*_own_parts(), *_parts,
+                 f"SELECT CAST(COUNT(*) AS TEXT) FROM {notice} n WHERE n.recipient_id = %s AND n.read_at IS NULL"]
         parts[0] += " AND (p.account_id = %s OR p.managed_by_id = %s)"
         _sql = " UNION ALL ".join(f"SELECT {number}, part{number}.* FROM ({part}) AS part{number}"
                                   for number, part in enumerate(parts))
     return _sql
 
 
-def person_book_stamp(*, user, person_id: int) -> str | None:
-    """The fingerprint of everything "My vaccinations" shows of `person_id`; None when the person is not one of
-    the account's people (`people_for`'s rule)."""
+def person_book_stamp(*, user, person_id: int) -> tuple[str, int] | None:
+    """The fingerprint of everything "My vaccinations" shows of `person_id`, and the account's unread notices;
+    None when the person is not one of the account's people (`people_for`'s rule)."""
     if not user.is_authenticated or user.is_staff:
         return None
     sql = _statement()
     cursor = hot_cursor()
-    cursor.execute(sql, [person_id, user.pk, user.pk] + [person_id] * (sql.count("%s") - 3))
+    cursor.execute(sql, [person_id, user.pk, user.pk] + [person_id] * (sql.count("%s") - 4) + [user.pk])
     rows = cursor.fetchall()
     if not any(number == 0 for number, _text in rows):  # without the person's own row, nothing is theirs to see
         return None
-    return stamp_of(rows)
+    last = max(number for number, _text in rows)
+    unread = next(int(text) for number, text in rows if number == last)
+    return stamp_of(row for row in rows if row[0] != last), unread

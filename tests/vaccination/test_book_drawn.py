@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from certificates.models import Certificate
-from citizens.models import Person
+from citizens.models import Notification, Person
 from registry.drawn import _drawn
 from registry.models import AdministrativeUnit, Facility, PriorityGroup, Vaccine
 from tests.conftest import PHUC_XA
@@ -76,6 +76,7 @@ def test_every_change_to_what_the_page_shows_is_on_the_next_view(world, lot, cli
         "help request": lambda: HelpRequest.objects.filter(person=person).update(answer="Đã trả lời"),
         "certificate": lambda: Certificate.objects.filter(person=person).update(status="revoked"),
         "dose": lambda: Dose.objects.filter(pk=dose.pk).update(voided=True),
+        "unread notice": lambda: Notification.objects.create(person=person, recipient=account, title="Lịch hẹn"),
     }
     client.get(url)
     for name, change in changes.items():

@@ -6,7 +6,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from citizens.selectors import people_for, unread_notification_count
+from citizens.selectors import people_for
 from citizens.views.common import citizen_required, form_error
 from registry.drawn import drawn_citizen_page
 
@@ -44,9 +44,10 @@ def register_view(request, person_id: int):
 @citizen_required
 def person_vaccinations_view(request, person_id: int):
     # Drawn once per fingerprint of the rows it shows (vaccination/book_stamp.py): read again only when one changed.
-    stamp = person_book_stamp(user=request.user, person_id=person_id)
-    if stamp is None:
+    stamped = person_book_stamp(user=request.user, person_id=person_id)
+    if stamped is None:
         raise Http404
+    stamp, unread = stamped
     sections = tuple(settings.VACCINATION_PAGE_SECTIONS)
 
     def context() -> dict:
@@ -56,7 +57,7 @@ def person_vaccinations_view(request, person_id: int):
         return {**book, "sections": sections}
 
     page = drawn_citizen_page(request, "vaccination/person_vaccinations.html", (stamp, sections), context,
-                              unread=unread_notification_count(request.user))
+                              unread=unread)
     if page is not None:
         return HttpResponse(page)
     return render(request, "vaccination/person_vaccinations.html", context())
