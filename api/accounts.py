@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.utils.translation import gettext as _
 from ninja import Router, Schema
+from ninja.responses import Status
 
 from citizens.forms import ForgotPasswordForm, SignInForm, SignUpFinishForm, SignUpForm
 from citizens.models import SmsMessage, User
@@ -93,14 +94,15 @@ def _token(user: User, name: str) -> TokenOut:
 def signup(request, payload: SignUpIn):
     data = form_cleaned(SignUpForm, {"full_name": payload.full_name, "phone": payload.phone})
     user = signup_start(full_name=data["full_name"], phone=data["phone"], ip=client_ip(request))
-    return 202, CodeSent(phone=user.phone, detail=_("We have sent a code to %(phone)s.") % {"phone": user.phone})
+    return Status(202, CodeSent(phone=user.phone,
+                                detail=_("We have sent a code to %(phone)s.") % {"phone": user.phone}))
 
 
 @router.post("/signup/resend", auth=None, response={202: CodeSent}, summary="Send the sign-up code again")
 def signup_resend(request, payload: PhoneIn):
     user = _pending(payload.phone)
     code_resend(user=user, purpose=SmsMessage.Purpose.SIGNUP, ip=client_ip(request))
-    return 202, CodeSent(phone=user.phone, detail=_("We have sent a new code."))
+    return Status(202, CodeSent(phone=user.phone, detail=_("We have sent a new code.")))
 
 
 @router.post("/signup/verify", auth=None, response={201: TokenOut},
@@ -111,7 +113,7 @@ def signup_verify(request, payload: SignUpVerifyIn):
     data = form_cleaned(SignUpFinishForm, {"code": payload.code, "password1": payload.password,
                                            "password2": payload.password})
     user = signup_finish(user=user, code=data["code"].strip(), password=data["password1"])
-    return 201, _token(user, name)
+    return Status(201, _token(user, name))
 
 
 @router.post("/signin", auth=None, response={201: TokenOut}, summary="Sign in with phone and password")
@@ -119,13 +121,13 @@ def signin(request, payload: SignInIn):
     name = _device_name(payload.device_name)
     data = form_cleaned(SignInForm, {"phone": payload.phone, "password": payload.password})
     user = citizen_authenticate(request, phone=data["phone"], password=data["password"], ip=client_ip(request))
-    return 201, _token(user, name)
+    return Status(201, _token(user, name))
 
 
 @router.post("/signout", response={204: None}, summary="Sign this device out (its token stops working)")
 def signout(request):
     device_token_revoke(actor=request.user, device_id=request.user.api_device.pk)
-    return 204, None
+    return Status(204, None)
 
 
 @router.get("/devices", response=list[DeviceOut], summary="Devices signed in to this account")
@@ -141,4 +143,4 @@ def devices(request):
 def device_revoke(request, device_id: int):
     if not device_token_revoke(actor=request.user, device_id=device_id):
         raise Http404
-    return 204, None
+    return Status(204, None)

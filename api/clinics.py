@@ -6,6 +6,7 @@ from django.conf import settings
 from django.http import Http404
 from django.urls import reverse
 from ninja import Field, Query, Router, Schema
+from ninja.responses import Status
 
 from clinics.models import Booking, Service
 from clinics.selectors import (
@@ -129,7 +130,8 @@ def bookings(request, page: Query[PageIn]):
              summary="Book a slot for oneself or a family member")
 @idempotent
 def booking_new(request, payload: BookingIn):
-    return 201, _booking(booking_create(actor=request.user, person_id=payload.person_id, slot_id=payload.slot_id))
+    booking = booking_create(actor=request.user, person_id=payload.person_id, slot_id=payload.slot_id)
+    return Status(201, _booking(booking))
 
 
 @router.post("/clinics/bookings/{booking_id}/move", response=BookingOut,

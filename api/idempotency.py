@@ -9,6 +9,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Schema
+from ninja.responses import Status
 
 from citizens.models import IdempotentResponse
 
@@ -51,15 +52,15 @@ def idempotent(view):
             if earlier.fingerprint != fingerprint:
                 raise ApiProblem(422, "idempotency-key-reused",
                                  _("This Idempotency-Key was already used for a different request."))
-            return earlier.status, earlier.body
+            return Status(earlier.status, earlier.body)
         try:
             result = view(request, *args, **kwargs)
         except BaseException:
             row.delete()
             raise
-        status, body = result if isinstance(result, tuple) else (200, result)
+        status, body = (result.status_code, result.value) if isinstance(result, Status) else (200, result)
         stored = body.model_dump(mode="json") if isinstance(body, Schema) else body
         IdempotentResponse.objects.filter(pk=row.pk).update(status=status, body=stored)
-        return status, body
+        return Status(status, body)
 
     return wrapper

@@ -3,6 +3,7 @@ import datetime
 
 from django.shortcuts import get_object_or_404
 from ninja import Field, Query, Router, Schema
+from ninja.responses import Status
 
 from citizens.models import HealthDeclaration
 from citizens.selectors import declarations_for, notifications_for, people_for
@@ -137,7 +138,7 @@ def declaration_new(request, payload: DeclarationIn):
                               symptoms=[s.value for s in payload.symptoms],
                               contact_confirmed=payload.contact_confirmed,
                               contact_suspected=payload.contact_suspected, places_visited=payload.places_visited)
-    return 201, DeclarationOut.from_orm(made)
+    return Status(201, DeclarationOut.from_orm(made))
 
 
 @router.get("/notifications", response=NotificationPage, summary="Notifications, newest first; marks them read")

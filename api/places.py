@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from ninja import Field, Query, Router, Schema
+from ninja.responses import Status
 
 from places.forms import VenueForm
 from places.models import Venue
@@ -108,7 +109,7 @@ def venue_new(request, payload: VenueIn):
     data = form.cleaned_data
     venue = venue_register(actor=request.user, kind=data["kind"], name=data["name"], ward=data["ward"],
                            street=data["street"])
-    return 201, _venue(request, venue)
+    return Status(201, _venue(request, venue))
 
 
 @router.get("/venues/{venue_id}/poster.png", response={200: None}, summary="The poster's QR code as a PNG",
@@ -133,7 +134,7 @@ def visit_new(request, payload: VisitIn):
     visits = visit_record(actor=request.user, code=payload.code, person_ids=payload.person_ids)
     by_pk = {v.pk: v for v in visits_for(request.user).filter(pk__in=[v.pk for v in visits])}
     # Plain JSON (not schema objects), so that an Idempotency-Key can keep the answer for a replay.
-    return 201, [_visit(by_pk.get(v.pk, v)).model_dump(mode="json") for v in visits]
+    return Status(201, [_visit(by_pk.get(v.pk, v)).model_dump(mode="json") for v in visits])
 
 
 @router.get("/exposures", response=ExposurePage, summary="Exposures the account's people were told of, newest first")

@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from ninja import Router, Schema
+from ninja.responses import Status
 
 from citizens.selectors import people_for
 from vaccination.forms import DeclaredDoseFormSet, HelpRequestForm, ReactionForm, RegistrationForm
@@ -175,7 +176,7 @@ def registration_new(request, person_id: int, payload: RegistrationIn):
     made = registration_submit(actor=request.user, person_id=person.pk, priority_group=data["priority_group"],
                                ward=data["ward"], wished_date=data["wished_date"], consent=data["consent"],
                                declared_doses=[d for d in doses.cleaned_data if d.get("vaccine")])
-    return 201, _registration(made)
+    return Status(201, _registration(made))
 
 
 @router.post("/registrations/{registration_id}/cancel", response=RegistrationOut,
@@ -202,8 +203,9 @@ def reaction_new(request, dose_id: int, payload: ReactionIn):
                                  "symptoms": payload.symptoms, "severity": payload.severity,
                                  "description": payload.description})
     made = reaction_report(actor=request.user, dose_id=dose.pk, **data)
-    return 201, ReactionOut(id=made.pk, dose_id=made.dose_id, onset_at=made.onset_at, symptoms=made.symptoms,
-                            severity=made.severity, status=made.status, created_at=made.created_at)
+    return Status(201, ReactionOut(id=made.pk, dose_id=made.dose_id, onset_at=made.onset_at,
+                                   symptoms=made.symptoms, severity=made.severity, status=made.status,
+                                   created_at=made.created_at))
 
 
 @router.post("/people/{person_id}/help-requests", response={201: HelpRequestOut},
@@ -215,5 +217,6 @@ def help_request_new(request, person_id: int, payload: HelpRequestIn):
                                           "site": payload.site_id or "", "dose_date": payload.dose_date or "",
                                           "dose_vaccine": payload.dose_vaccine_id or ""})
     made = help_request_submit(actor=request.user, person_id=person.pk, **data)
-    return 201, HelpRequestOut(id=made.pk, kind=made.kind, message=made.message, status=made.status,
-                               answer=made.answer, answered_at=made.answered_at, created_at=made.created_at)
+    return Status(201, HelpRequestOut(id=made.pk, kind=made.kind, message=made.message, status=made.status,
+                                      answer=made.answer, answered_at=made.answered_at,
+                                      created_at=made.created_at))
