@@ -21,9 +21,10 @@ class _KeptCursor(CursorWrapper):
         return None
 
 
-def hot_cursor():
-    """A cursor of the default database, wrapped like `connection.cursor()` (errors, query logging)."""
-    db = connections[DEFAULT_DB_ALIAS]  # the connection itself: each attribute read through the proxy costs
+def hot_cursor(alias: str = DEFAULT_DB_ALIAS):
+    """A cursor of the database `alias` (the default one unless a read goes to the replica), wrapped like
+    `connection.cursor()` (errors, query logging)."""
+    db = connections[alias]  # the connection itself: each attribute read through the proxy costs
     if db.vendor != "postgresql" or not settings.DB_PREPARED_STATEMENTS or db.queries_logged:
         # While Django records queries (DEBUG, a test counting them) the text of a prepared statement is not
         # available to it: the plain cursor then, whose statements read in full.

@@ -16,6 +16,7 @@ from django.db import connection
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
+from .db import hot_cursor
 from .models import ThrottleCounter
 
 _TABLE = ThrottleCounter._meta.db_table
@@ -69,9 +70,9 @@ def throttle_hit(key: str, *, limit: int, window_seconds: int, durable: bool = T
     since = now - datetime.timedelta(seconds=window_seconds)
     adapt = connection.ops.adapt_datetimefield_value
     quick = not durable and connection.vendor == "postgresql" and not connection.in_atomic_block
-    with connection.cursor() as cursor:
-        cursor.execute(_UPSERT_QUICK if quick else _UPSERT_DURABLE, [key[:200], adapt(now), adapt(since), adapt(since)])
-        count, start = cursor.fetchone()
+    cursor = hot_cursor()  # prepared once per connection: every verification and sign-in counts through it
+    cursor.execute(_UPSERT_QUICK if quick else _UPSERT_DURABLE, [key[:200], adapt(now), adapt(since), adapt(since)])
+    count, start = cursor.fetchone()
     return Hit(count=count, limit=limit, resets_at=_moment(start) + datetime.timedelta(seconds=window_seconds))
 
 
