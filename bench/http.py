@@ -82,14 +82,23 @@ function delay()
   return wait
 end
 
+local expect = tonumber(os.getenv("BENCH_EXPECT") or "0")
+
 function response(status, headers, body)
   statuses[status] = (statuses[status] or 0) + 1
+  if expect > 0 and status ~= expect and note == nil then  -- what the first unexpected answer said
+    note = string.match(body or "", 'role="alert">%s*([^<]+)') or string.sub(body or "", 1, 200)
+  end
 end
 
 function done(summary, latency, requests)
   local total = {}
   for _, thread in ipairs(threads) do
     for status, n in pairs(thread:get("statuses")) do total[status] = (total[status] or 0) + n end
+  end
+  for _, thread in ipairs(threads) do
+    local said = thread:get("note")
+    if said then io.write("BENCH note " .. string.gsub(said, "%s+", " ") .. "\n") end
   end
   io.write("BENCH statuses")
   for status, n in pairs(total) do io.write(string.format(" %d=%d", status, n)) end
@@ -125,9 +134,9 @@ RUNS = iter(range(10**6))
 
 
 def wrk(url: str, *, method="GET", path="/", cookie="", body="", seconds=5.0, connections=16,
-        interval_ms=0.0, lua: Path) -> dict:
+        interval_ms=0.0, lua: Path, expect: int = 0) -> dict:
     env = {**os.environ, "BENCH_METHOD": method, "BENCH_PATH": path, "BENCH_COOKIE": cookie, "BENCH_BODY": body,
-           "BENCH_INTERVAL_MS": str(interval_ms), "BENCH_RUN": str(next(RUNS) % 10)}
+           "BENCH_INTERVAL_MS": str(interval_ms), "BENCH_RUN": str(next(RUNS) % 10), "BENCH_EXPECT": str(expect)}
     done = subprocess.run(["wrk", "-t2", f"-c{connections}", f"-d{max(1, round(seconds))}s", "--timeout", "10s",
                            "-s", str(lua), url], env=env, capture_output=True, text=True)
     if done.returncode:
@@ -135,7 +144,7 @@ def wrk(url: str, *, method="GET", path="/", cookie="", body="", seconds=5.0, co
     out = done.stdout
     statuses = dict(map(int, pair.split("=")) for pair in re.search(r"BENCH statuses(.*)", out).group(1).split())
     figures = dict((k, float(v)) for k, v in re.findall(r"(\w+)=([\d.]+)", re.search(r"BENCH rate.*", out).group(0)))
-    return {**figures, "statuses": statuses}
+    return {**figures, "statuses": statuses, "notes": re.findall(r"BENCH note (.*)", out)}
 
 
 def build(rows: int, work: Path) -> dict:
@@ -399,10 +408,10 @@ def run(pages, requests, base, lua, args) -> dict:
         ours, constant = [], []
         for _ in range(3):
             page = wrk(base, method=method, path=spec["path"], cookie=cookie, body=body, seconds=args.seconds,
-                       connections=connections, lua=lua)
+                       connections=connections, lua=lua, expect=spec["expect"])
             unexpected = {s: n for s, n in page["statuses"].items() if s != spec["expect"]}
             if unexpected:
-                failures.append(f"{name}: answers other than {spec['expect']}: {unexpected}")
+                failures.append(f"{name}: answers other than {spec['expect']}: {unexpected} {page['notes'][:1]}")
             ours.append(page["rate"])
             constant.append(wrk(base, path="/bench/constant/", seconds=args.seconds, connections=connections,
                                 lua=lua)["rate"])
