@@ -206,7 +206,8 @@ def build(rows: int, work: Path) -> dict:
     print(f"{rows:,} registrations and {rows:,} doses in {time.perf_counter() - started:.0f} s", flush=True)
 
     # A citizen with a family member, two confirmed doses and a certificate (the health book, verification).
-    citizen = get_user_model().objects.create_citizen("0912000777", "mat-khau-dai-1", full_name="Lê Thị Thu")
+    # A number of its own: the sign-ups' numbers are 091…, and one of them was this account's once (a refused one).
+    citizen = get_user_model().objects.create_citizen("0987000777", "mat-khau-dai-1", full_name="Lê Thị Thu")
     person = Person.objects.create(full_name="Lê Thị Thu", account=citizen, managed_by=citizen, phone=citizen.phone,
                                    ward=world["ward"], date_of_birth=timezone.localdate().replace(year=1985))
     Person.objects.create(full_name="Lê Văn Bình", managed_by=citizen, ward=world["ward"])
