@@ -84,6 +84,25 @@ def insert_sql(instance) -> tuple[str, list]:
 
 
 
+def insert_select_sql(instance, **sources: str) -> tuple[str, list]:
+    """`insert_sql` as INSERT … SELECT … FROM the WITH queries of the same statement named in `sources`: each
+    foreign key named there (`user="account"`) takes the `id` of the row that query wrote, the other fields their
+    values as save() prepares them. For a row written in one statement with the row it points to."""
+    model = type(instance)
+    insert_sql(instance)  # the model's fields, kept
+    db = connections[DEFAULT_DB_ALIAS]
+    columns, values, params = [], [], []
+    for field in _insert_fields[model]:
+        columns.append(db.ops.quote_name(field.column))
+        if field.name in sources:
+            values.append(f"{sources[field.name]}.id")
+        else:
+            values.append("%s")
+            params.append(field.get_db_prep_save(field.pre_save(instance, True), db))
+    return (f"INSERT INTO {db.ops.quote_name(model._meta.db_table)} ({', '.join(columns)}) "
+            f"SELECT {', '.join(values)} FROM {', '.join(sorted(set(sources.values())))}", params)
+
+
 def row_text(model, alias: str) -> str:
     """Every column of `model`'s row `alias` as one SQL text, the same on PostgreSQL and SQLite: a column that is
     NULL is written as such, so that no two rows read alike."""

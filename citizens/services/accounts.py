@@ -3,16 +3,20 @@ from django.conf import settings
 from django.contrib.auth import authenticate
 from django.contrib.auth.hashers import make_password
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import DEFAULT_DB_ALIAS, connection, transaction
 from django.utils.translation import gettext as _
 
-from registry.audit import audit_record
+from registry.audit import audit_insert_from, audit_record
+from registry.db import hot_cursor, insert_select_sql, insert_sql
 from registry.auth import password_attempt, password_attempt_succeeded
 from registry.throttle import throttle_clear, throttle_hit
 
 from ..models import Person, SmsMessage, User
+from .messaging import sms_enqueue
 from .people import person_identity_change
-from .sms_codes import address_refusal, code_check, code_deliver, code_send, number_refusal, time_text
+from .sms_codes import (
+    address_refusal, code_check, code_deliver, code_send, number_refusal, signup_code_rows, time_text,
+)
 
 Purpose = SmsMessage.Purpose
 CODE_PURPOSES = [Purpose.SIGNUP, Purpose.PASSWORD_RESET, Purpose.PHONE_CHANGE]
@@ -42,14 +46,39 @@ def _signup_open(*, full_name: str, phone: str, ip: str | None) -> User:
         raise ValidationError(
             {"phone": _("This number already has an account. Sign in, or reset your password.")}, code="taken")
     if existing is None:
-        user = User.objects.create(phone=phone, full_name=full_name, password=make_password(None), is_active=False,
-                                   is_staff=False)
-    else:
-        user = existing
-        user.full_name = full_name
-        user.save(update_fields=["full_name"])
-    code_deliver(user=user, phone=phone, purpose=Purpose.SIGNUP, ip=ip, new_account=existing is None)
+        return _account_open(full_name=full_name, phone=phone, ip=ip)
+    user = existing
+    user.full_name = full_name
+    user.save(update_fields=["full_name"])
+    code_deliver(user=user, phone=phone, purpose=Purpose.SIGNUP, ip=ip)
     audit_record(actor=None, action="citizen.signup_started", target=user)
+    return user
+
+
+def _account_open(*, full_name: str, phone: str, ip: str | None) -> User:
+    """A new inactive account, its sign-up code device, the code's SMS in the outbox and the audit row, in the
+    caller's transaction. On PostgreSQL one statement, one round trip instead of four (a rush of sign-ups is
+    mostly these); the SMS goes to a worker after commit, as `sms_queue` hands it. Nothing listens to the new
+    rows' post_save (the principal's receivers skip new rows)."""
+    user = User(phone=phone, full_name=full_name, password=make_password(None), is_active=False, is_staff=False)
+    if connection.vendor != "postgresql":  # SQLite writes nothing inside WITH: one statement per row
+        user.save(force_insert=True)
+        code_deliver(user=user, phone=phone, purpose=Purpose.SIGNUP, ip=ip, new_account=True)
+        audit_record(actor=None, action="citizen.signup_started", target=user)
+        return user
+    device, message = signup_code_rows(user=user, phone=phone, ip=ip)
+    account, account_params = insert_sql(user)
+    code, code_params = insert_select_sql(device, user="account")
+    sms, sms_params = insert_sql(message)
+    audit, audit_params = audit_insert_from("account", actor=None, action="citizen.signup_started", target=user)
+    cursor = hot_cursor()
+    cursor.execute(
+        f"WITH account AS ({account} RETURNING id), device AS ({code}), message AS ({sms} RETURNING id), "
+        f"audit AS ({audit}) SELECT account.id, message.id FROM account, message",
+        [*account_params, *code_params, *sms_params, *audit_params])
+    user.pk, message.pk = cursor.fetchone()
+    user._state.adding, user._state.db = False, DEFAULT_DB_ALIAS
+    transaction.on_commit(lambda: sms_enqueue(message.pk))
     return user
 
 

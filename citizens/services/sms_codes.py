@@ -76,11 +76,24 @@ def code_deliver(*, user: User, phone: str, purpose: str, ip: str | None, new_ac
         device.failed_attempts = 0
     device.generate_token(length=6, valid_secs=settings.OTP_SMS_VALIDITY_SECONDS, commit=False)
     device.save()
-    minutes = max(settings.OTP_SMS_VALIDITY_SECONDS // 60, 1)
-    text = _("Your electronic health book code is %(code)s. It is valid for %(minutes)s minutes. Never share it.") % {
-        "code": device.token, "minutes": minutes}
-    sms_queue(phone=phone, text=text, purpose=purpose, requested_ip=ip)
+    sms_queue(phone=phone, text=_code_text(device), purpose=purpose, requested_ip=ip)
     return device
+
+
+def _code_text(device: SmsDevice) -> str:
+    minutes = max(settings.OTP_SMS_VALIDITY_SECONDS // 60, 1)
+    return _("Your electronic health book code is %(code)s. It is valid for %(minutes)s minutes. Never share it.") % {
+        "code": device.token, "minutes": minutes}
+
+
+def signup_code_rows(*, user: User, phone: str, ip: str | None) -> tuple[SmsDevice, SmsMessage]:
+    """A new account's sign-up code device with a fresh code, and the code's SMS, both unsaved: the sign-up writes
+    them with the account in one statement (`code_deliver(new_account=True)` writes the same rows one by one)."""
+    device = SmsDevice(user=user, purpose=Purpose.SIGNUP, name=Purpose.SIGNUP, phone=phone, confirmed=True)
+    device.generate_token(length=6, valid_secs=settings.OTP_SMS_VALIDITY_SECONDS, commit=False)
+    message = SmsMessage(phone=phone, text=_code_text(device), purpose=Purpose.SIGNUP, requested_ip=ip,
+                         next_attempt_at=timezone.now())
+    return device, message
 
 
 @dataclass
