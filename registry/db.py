@@ -104,8 +104,11 @@ def insert_select_sql(instance, **sources: str) -> tuple[str, list]:
 
 
 def row_text(model, alias: str) -> str:
-    """Every column of `model`'s row `alias` as one SQL text, the same on PostgreSQL and SQLite: a column that is
-    NULL is written as such, so that no two rows read alike."""
+    """Every column of `model`'s row `alias` as one SQL text, "~" for a row a LEFT JOIN did not find. PostgreSQL
+    writes the whole row as its composite text (values with commas or quotes quoted); SQLite, one column at a
+    time, a NULL written as such, so that no two rows read alike on either."""
+    if connections[DEFAULT_DB_ALIAS].vendor == "postgresql":
+        return f"COALESCE(CAST({alias} AS TEXT), '~')"
     columns = [f"COALESCE(CAST({alias}.\"{field.column}\" AS TEXT) || ',', '~,')"
                for field in model._meta.concrete_fields]
     return "(" + " || ".join(columns) + ")"
