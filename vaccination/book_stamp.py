@@ -80,7 +80,7 @@ def _statement() -> str:
 def person_book_stamp(*, user, person_id: int) -> tuple[str, int] | None:
     """The fingerprint of everything "My vaccinations" shows of `person_id`, and the account's unread notices;
     None when the person is not one of the account's people (`people_for`'s rule)."""
-    if not user.is_authenticated or user.is_staff:
+    if not user.is_authenticated or user.is_staff or not 0 < person_id < 2**63:  # no row has a larger id
         return None
     sql = _statement()
     cursor = hot_cursor()
