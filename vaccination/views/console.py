@@ -7,14 +7,14 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from registry.console import console_view, form_errors_as_messages, paginate, paginate_uncounted
 from registry.db import rows_stamp, values_read
 from registry.drawn import drawn_console_page
-from registry.console import console_view, form_errors_as_messages, paginate, paginate_uncounted
 from registry.models import AdministrativeUnit, Facility
 from registry.selectors import facility_list, organisation_list, unit_list
 
-from ..course import vaccine_mixed
 from ..context_processors import console_alerts
+from ..course import vaccine_mixed
 from ..forms import AllocateForm, BookForm, RegistrationFilterForm, RejectForm, SessionForm
 from ..models import Appointment
 from ..selectors import (
@@ -56,13 +56,14 @@ def registration_list_view(request):
     query = data.copy()
     query.pop("page", None)
     lists = [form.fields[name].queryset for name in ("district", "organisation", "priority_group")]
+    rows_html = queue_rows(page)
 
     def context() -> dict:
         districts = lists[0].all()  # read once, kept by both forms' fields
         len(districts)
         form.fields["district"].queryset = districts
         return {
-            "form": form, "page": page, "rows": queue_rows(page),
+            "form": form, "page": page, "rows": rows_html,
             "state_counts": [(value, label, counts[value]) for value, label in form.fields["status"].choices[1:]],
             "matching": counts[status], "query_string": query.urlencode(), "reject_form": RejectForm(),
             "allocate_form": AllocateForm(districts=districts, prefix="allocate"),
@@ -74,7 +75,7 @@ def registration_list_view(request):
     key = (request.GET.urlencode(), rows_stamp(lists), tuple((k, c.value, c.capped) for k, c in counts.items()),
            page.number, page.has_next, page.has_previous, bool(page))
     drawn = drawn_console_page(request, "vaccination/console/registration_list.html", key, context,
-                               {"rows": queue_rows(page)} if page else {},
+                               {"rows": rows_html} if page else {},
                                serious_open=console_alerts(request).get("serious_open", 0))
     if drawn is not None:
         return HttpResponse(drawn)
