@@ -6,6 +6,7 @@ query alone costs more to parse and plan than to run. Django's own cursors bind 
 prepare, so the ORM is unaffected. Behind PgBouncer in transaction mode, prepared statements need
 PgBouncer 1.21 or later with `max_prepared_statements` set; else set DB_PREPARED_STATEMENTS=0.
 """
+import hashlib
 from contextlib import nullcontext
 
 from django.conf import settings
@@ -21,11 +22,15 @@ class _KeptCursor(CursorWrapper):
         return None
 
 
+def _prepares(db) -> bool:
+    return db.vendor == "postgresql" and settings.DB_PREPARED_STATEMENTS and not db.queries_logged
+
+
 def hot_cursor(alias: str = DEFAULT_DB_ALIAS):
     """A cursor of the database `alias` (the default one unless a read goes to the replica), wrapped like
     `connection.cursor()` (errors, query logging)."""
     db = connections[alias]  # the connection itself: each attribute read through the proxy costs
-    if db.vendor != "postgresql" or not settings.DB_PREPARED_STATEMENTS or db.queries_logged:
+    if not _prepares(db):
         # While Django records queries (DEBUG, a test counting them) the text of a prepared statement is not
         # available to it: the plain cursor then, whose statements read in full.
         return db.cursor()
@@ -46,8 +51,7 @@ def values_read(queryset) -> list[dict]:
     """`list(queryset)` of a `values()` queryset, through the hot cursor on PostgreSQL: a list page's query with
     its joins took PostgreSQL longer to plan than to run, and prepared once per connection it is planned once.
     Each row is the dict Django's own `values()` gives (the same names, in the same order)."""
-    db = connections[DEFAULT_DB_ALIAS]
-    if db.vendor != "postgresql" or not settings.DB_PREPARED_STATEMENTS or db.queries_logged:
+    if not _prepares(connections[DEFAULT_DB_ALIAS]):  # elsewhere Django's own read, with its converters
         return list(queryset)
     query = queryset.query
     names = [*query.extra_select, *query.values_select, *query.annotation_select]
@@ -67,40 +71,39 @@ def pipelined(cursor):
 _insert_fields: dict = {}  # per model, the fields its INSERT writes
 
 
-def insert_sql(instance) -> tuple[str, list]:
-    """`instance.save(force_insert=True)`'s INSERT, as text and parameters, for a hot path to send with other
-    statements: every field prepared as save() does it (`pre_save`, then `get_db_prep_save`), the id left to the
-    database. The text is the same for every row of the model, so the hot cursor prepares it once."""
-    model = type(instance)
+def _fields_of(model) -> list:
     fields = _insert_fields.get(model)
     if fields is None:
         fields = _insert_fields[model] = [field for field in model._meta.concrete_fields
                                           if field is not model._meta.auto_field]
-    db = connections[DEFAULT_DB_ALIAS]
-    columns = ", ".join(db.ops.quote_name(field.column) for field in fields)
-    placeholders = ", ".join(["%s"] * len(fields))
-    return (f"INSERT INTO {db.ops.quote_name(model._meta.db_table)} ({columns}) VALUES ({placeholders})",
-            [field.get_db_prep_save(field.pre_save(instance, True), db) for field in fields])
+    return fields
 
+
+def insert_sql(instance) -> tuple[str, list]:
+    """`instance.save(force_insert=True)`'s INSERT, as text and parameters, for a hot path to send with other
+    statements: every field prepared as save() does it (`pre_save`, then `get_db_prep_save`), the id left to the
+    database. The text is the same for every row of the model, so the hot cursor prepares it once."""
+    return insert_select_sql(instance)
 
 
 def insert_select_sql(instance, **sources: str) -> tuple[str, list]:
-    """`insert_sql` as INSERT … SELECT … FROM the WITH queries of the same statement named in `sources`: each
-    foreign key named there (`user="account"`) takes the `id` of the row that query wrote, the other fields their
-    values as save() prepares them. For a row written in one statement with the row it points to."""
+    """`insert_sql`, where each foreign key named in `sources` (`user="account"`) takes the `id` of the row that
+    WITH query of the same statement wrote (INSERT … SELECT … FROM it): for a row written in one statement with
+    the row it points to."""
     model = type(instance)
-    insert_sql(instance)  # the model's fields, kept
     db = connections[DEFAULT_DB_ALIAS]
     columns, values, params = [], [], []
-    for field in _insert_fields[model]:
+    for field in _fields_of(model):
         columns.append(db.ops.quote_name(field.column))
         if field.name in sources:
             values.append(f"{sources[field.name]}.id")
         else:
             values.append("%s")
             params.append(field.get_db_prep_save(field.pre_save(instance, True), db))
-    return (f"INSERT INTO {db.ops.quote_name(model._meta.db_table)} ({', '.join(columns)}) "
-            f"SELECT {', '.join(values)} FROM {', '.join(sorted(set(sources.values())))}", params)
+    into = f"INSERT INTO {db.ops.quote_name(model._meta.db_table)} ({', '.join(columns)})"
+    if not sources:
+        return f"{into} VALUES ({', '.join(values)})", params
+    return f"{into} SELECT {', '.join(values)} FROM {', '.join(sorted(set(sources.values())))}", params
 
 
 def row_text(model, alias: str) -> str:
@@ -116,8 +119,6 @@ def row_text(model, alias: str) -> str:
 
 def stamp_of(rows) -> str:
     """A fingerprint of (part, text) rows, in any order."""
-    import hashlib
-
     digest = hashlib.blake2b(digest_size=20)
     for number, text in sorted(rows):
         data = f"{number}:{text}".encode()

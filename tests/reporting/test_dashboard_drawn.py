@@ -2,40 +2,25 @@
 officer's page is the page the templates draw for them, with their own area, counts, address and form token."""
 import re
 
-from django.contrib import messages
-from django.contrib.messages.storage.cookie import CookieStorage
-from django.http import HttpResponse
 from django.test import Client
 from django.urls import reverse
 
 from registry.drawn import _drawn
-from tests.drawn_pages import tokens_as_one
+from tests.drawn_pages import MESSAGES, tokens_as_one, with_a_message
 from tests.reporting.test_dashboard import facts  # noqa: F401
 from tests.vaccination.conftest import department, lot, people  # noqa: F401
 
 DASHBOARD = reverse("reporting:dashboard")
-_MESSAGES = re.compile(r'\s*<div role="status"><ul class="messages">.*?</ul></div>', re.S)
-
-
-def _with_a_message(rf, client: Client) -> None:
-    """A message waiting for the officer (as after an action), which the page shows once: drawn pages hold none."""
-    storage = CookieStorage(rf.get("/"))
-    storage.add(messages.SUCCESS, "Đã lưu.")
-    response = HttpResponse()
-    storage.update(response)
-    client.cookies[CookieStorage.cookie_name] = response.cookies[CookieStorage.cookie_name].value
-
-
 def test_each_officers_page_is_what_the_templates_draw_for_them(facts, world, console_client, rf):  # noqa: F811
     for officer, query in [("national", ""), ("national", "?sort=doses"), ("national", "?province=1"),
                            ("province_ha_noi", ""), ("district_ba_dinh", "")]:
         client = console_client(world[officer])
         pages = [tokens_as_one(client.get(DASHBOARD + query).content.decode()) for _ in range(2)]
         assert pages[0] == pages[1]  # drawn, then from the kept drawing
-        _with_a_message(rf, client)
+        with_a_message(rf, client)
         rendered = client.get(DASHBOARD + query).content.decode()
         assert "Đã lưu." in rendered  # the normal render, which shows the message
-        assert _MESSAGES.sub("", tokens_as_one(rendered)) == _MESSAGES.sub("", pages[0]), (officer, query)
+        assert MESSAGES.sub("", tokens_as_one(rendered)) == MESSAGES.sub("", pages[0]), (officer, query)
         client.logout()
     assert any(key[:3] == ("reporting/dashboard.html", "page", "vi") for key in _drawn)
 

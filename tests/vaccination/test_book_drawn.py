@@ -1,11 +1,6 @@
 """"My vaccinations" is drawn once per fingerprint of the rows it shows (vaccination/book_stamp.py): the page is the
 one the templates draw, and any change to what it shows is on the next view, without waiting for anything."""
-import re
-
-from django.contrib import messages
 from django.db import connection
-from django.contrib.messages.storage.cookie import CookieStorage
-from django.http import HttpResponse
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
@@ -15,14 +10,11 @@ from citizens.models import Notification, Person
 from registry.drawn import _drawn
 from registry.models import AdministrativeUnit, Facility, PriorityGroup, Vaccine
 from tests.conftest import PHUC_XA
-from tests.drawn_pages import tokens_as_one
+from tests.drawn_pages import MESSAGES, tokens_as_one, with_a_message
 from tests.vaccination.conftest import citizen_person, register
 from tests.vaccination.test_health_book import _history
 from vaccination.book_stamp import person_book_stamp
 from vaccination.models import DeclaredDose, Dose, HelpRequest, Lot, Reaction, Registration
-
-_MESSAGES = re.compile(r'\s*<div role="status"><ul class="messages">.*?</ul></div>', re.S)
-
 
 def _book(world, lot, django_user_model, capture):
     account, person = citizen_person(django_user_model, "0912000711", "Phan Thị Hoa", PHUC_XA)
@@ -30,14 +22,6 @@ def _book(world, lot, django_user_model, capture):
                                          "given_on": timezone.localdate().replace(year=2021), "place": "Huế"}])
     _history(world, lot, account, person, doses=2, capture=capture)
     return account, person
-
-
-def _with_a_message(rf, client) -> None:
-    storage = CookieStorage(rf.get("/"))
-    storage.add(messages.SUCCESS, "Đã lưu.")
-    response = HttpResponse()
-    storage.update(response)
-    client.cookies[CookieStorage.cookie_name] = response.cookies[CookieStorage.cookie_name].value
 
 
 def test_the_drawn_page_is_what_the_templates_draw(world, lot, client, rf, django_user_model,
@@ -48,10 +32,10 @@ def test_the_drawn_page_is_what_the_templates_draw(world, lot, client, rf, djang
     pages = [tokens_as_one(client.get(url).content.decode()) for _ in range(2)]  # drawn, then kept
     assert pages[0] == pages[1]
     assert "Phan Thị Hoa" in pages[0] and "AZ-001" in pages[0] and "Câu hỏi" in pages[0]
-    _with_a_message(rf, client)
+    with_a_message(rf, client)
     rendered = client.get(url).content.decode()
     assert "Đã lưu." in rendered  # the normal render, which shows the message
-    assert _MESSAGES.sub("", tokens_as_one(rendered)) == pages[0]
+    assert MESSAGES.sub("", tokens_as_one(rendered)) == pages[0]
 
 
 def test_every_change_to_what_the_page_shows_is_on_the_next_view(world, lot, client, django_user_model,

@@ -8,8 +8,7 @@ from registry.drawn import _drawn
 from registry.models import AdministrativeUnit, Organisation
 from registry.services import organisation_register
 from tests.conftest import PHUC_XA
-from tests.drawn_pages import tokens_as_one
-from tests.reporting.test_dashboard_drawn import _MESSAGES, _with_a_message
+from tests.drawn_pages import MESSAGES, tokens_as_one, with_a_message
 from tests.vaccination.conftest import citizen_person, people, register  # noqa: F401
 from vaccination.models import Registration
 from vaccination.services.registrations import registrations_approve
@@ -24,10 +23,10 @@ def test_each_filter_draws_what_the_templates_draw(people, world, console_client
                   "?status=submitted&page=2", "?district=nonsense", "?age_band=18-49&priority_group="]:
         pages = [tokens_as_one(client.get(URL + query).content.decode()) for _ in range(2)]
         assert pages[0] == pages[1], query  # drawn, then from the kept drawing
-        _with_a_message(rf, client)
+        with_a_message(rf, client)
         rendered = client.get(URL + query).content.decode()
         assert "Đã lưu." in rendered, query  # the normal render, which shows the message
-        assert _MESSAGES.sub("", tokens_as_one(rendered)) == pages[0], query
+        assert MESSAGES.sub("", tokens_as_one(rendered)) == pages[0], query
     assert any(key[:3] == ("vaccination/console/registration_list.html", "page", "vi") for key in _drawn)
 
 
