@@ -3,7 +3,7 @@ from django.conf import settings
 from django.db.models import F, Q, QuerySet
 
 from registry.audit import audit_record
-from registry.kept import kept_forget, kept_get, kept_set
+from registry.kept import kept_for, kept_forget, kept_set
 from registry.selectors import jurisdiction_of
 
 from .models import HealthDeclaration, Notification, Person
@@ -49,7 +49,7 @@ def unread_notification_count(user) -> int:
     if not user.is_authenticated or user.is_staff:
         return 0
     seconds = settings.BADGE_CACHE_SECONDS
-    kept = kept_get(UNREAD_KEY.format(user.pk)) if seconds > 0 else None
+    kept = kept_for(user, UNREAD_KEY.format(user.pk)) if seconds > 0 else None
     if isinstance(kept, int):
         return kept
     count = Notification.objects.filter(recipient=user, read_at__isnull=True).count()

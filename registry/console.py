@@ -51,8 +51,7 @@ class UncountedPage:
     """One page of a list too long to count on every request (a province's million registrations): it fetches one
     row more than it shows to know whether a next page exists. Rendered by partials/pagination_uncounted.html."""
 
-    def __init__(self, queryset, number: int, size: int, read=list):
-        rows = read(queryset[(number - 1) * size: number * size + 1])
+    def __init__(self, rows: list, number: int, size: int):
         self.object_list, self.number = rows[:size], number
         self.has_next, self.has_previous = len(rows) > size, number > 1
 
@@ -74,10 +73,20 @@ class UncountedPage:
         return self.number - 1
 
 
+def page_number(request) -> int:
+    """The page a list's `page` parameter asks for, from 1 to CONSOLE_MAX_PAGE (anything else is page 1)."""
+    raw = request.GET.get("page", "1")
+    # An offset costs what it skips: deep pages are bounded (filters, not paging, find a row far down).
+    return min(int(raw), settings.CONSOLE_MAX_PAGE) if raw.isdigit() and int(raw) > 0 else 1
+
+
+def uncounted_slice(request, queryset):
+    """The rows of `queryset` that the page `request` asks for reads: the page's and one more."""
+    number, size = page_number(request), settings.CONSOLE_PAGE_SIZE
+    return queryset[(number - 1) * size: number * size + 1]
+
+
 def paginate_uncounted(request, queryset, read=list) -> UncountedPage:
     """Like `paginate`, without counting the rows; page numbers past the end give an empty page. `read` turns the
     page's slice of the queryset into its rows (registry.db.values_read for a prepared read)."""
-    raw = request.GET.get("page", "1")
-    # An offset costs what it skips: deep pages are bounded (filters, not paging, find a row far down).
-    number = min(int(raw), settings.CONSOLE_MAX_PAGE) if raw.isdigit() and int(raw) > 0 else 1
-    return UncountedPage(queryset, number, settings.CONSOLE_PAGE_SIZE, read)
+    return UncountedPage(read(uncounted_slice(request, queryset)), page_number(request), settings.CONSOLE_PAGE_SIZE)

@@ -3,6 +3,11 @@
 Every call may fail without harm: a failed read is a miss, a failed write keeps nothing, and the caller reads the
 database. `kept_forget` drops keys at once and again when the current transaction commits, so a request that read
 the old rows in between cannot keep them.
+
+A signed-in request reads several kept values, each a round trip to the cache that cost a console page more than
+its own query: the session, the user, their second factor, their area's alert count. Each process remembers which
+keys a user's requests read through `kept_for` (the keys, never the values), and the next request of that user
+reads them together with the user, in one round trip (`kept_with_user`).
 """
 import logging
 
@@ -26,6 +31,37 @@ def kept_get(key: str):
 
 def kept_get_many(keys: list[str]) -> dict:
     return _call("get_many", keys) or {}
+
+
+_read_by: dict[str, set[str]] = {}  # per user id (as text: the session keeps it so), the keys their requests read through kept_for (this process)
+READ_BY_USERS, READ_BY_KEYS = 4096, 8  # how many users and keys per user a process remembers
+
+
+def kept_read_by(user_id) -> set[str]:
+    """The keys this user's requests read through `kept_for` in this process."""
+    return _read_by.get(str(user_id), set())
+
+
+def kept_with_user(user_id, user_key: str) -> tuple[object, dict]:
+    """The kept value of `user_key` and, read in the same round trip, those that this user's requests read through
+    `kept_for` (a dict with None for each key the cache did not hold)."""
+    also = kept_read_by(user_id)
+    read = kept_get_many([user_key, *also])
+    return read.get(user_key), {key: read.get(key) for key in also}
+
+
+def kept_for(user, key: str):
+    """`kept_get(key)` for a request of `user`: answered from what was read with the user, when it was."""
+    with_user = getattr(user, "kept_with_user", None)
+    if with_user is not None and key in with_user:
+        return with_user[key]
+    keys = _read_by.get(str(user.pk))
+    if keys is None or len(keys) >= READ_BY_KEYS:
+        if len(_read_by) >= READ_BY_USERS:
+            _read_by.clear()
+        keys = _read_by[str(user.pk)] = set()
+    keys.add(key)
+    return kept_get(key)
 
 
 def kept_set(key: str, value, seconds: int) -> None:

@@ -13,14 +13,16 @@ What is kept is never trusted beyond what the database would say:
 - when the cache fails, the database answers, as without it.
 """
 from django.conf import settings
+from django.core.cache import DEFAULT_CACHE_ALIAS
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY, get_user
 from django.contrib.auth.middleware import AuthenticationMiddleware
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
 from django.utils.crypto import constant_time_compare
 from django.utils.functional import SimpleLazyObject
+from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.middleware import OTPMiddleware
 
-from .kept import kept_forget, kept_get, kept_set
+from .kept import kept_for, kept_forget, kept_read_by, kept_set, kept_with_user
 
 USER_KEY = "registry.principal.user:{}"
 DEVICE_KEY = "registry.principal.device:{}"
@@ -39,15 +41,36 @@ def _remember(user) -> None:
     kept_set(USER_KEY.format(user.pk), user, settings.AUTH_CACHE_SECONDS)
 
 
+_session_users: dict[str, str] = {}  # per session key, the user its last request had in this process (a guess)
+SESSION_USERS = 4096
+
+
+def principal_keys(session_key: str | None) -> list[str]:
+    """The kept keys that the session's next request will read, as far as this process can guess: those of the user
+    its last request had here (their copy, and what `kept_for` read for them). The session reads them with its own,
+    in one round trip (registry/sessions.py); `principal_user` still checks that the user is the session's."""
+    user_id = _session_users.get(session_key) if session_key else None
+    if user_id is None or not settings.AUTH_CACHE_SECONDS or settings.SESSION_CACHE_ALIAS != DEFAULT_CACHE_ALIAS:
+        return []
+    return [USER_KEY.format(user_id), *kept_read_by(user_id)]
+
+
 def principal_user(request):
     """request.user: the kept copy when the session's user, backend and password hash agree with it."""
     session = request.session
     user_id, backend, session_hash = (session.get(SESSION_KEY), session.get(BACKEND_SESSION_KEY),
                                       session.get(HASH_SESSION_KEY))
     if settings.AUTH_CACHE_SECONDS and user_id and session_hash and backend in settings.AUTHENTICATION_BACKENDS:
-        kept = kept_get(USER_KEY.format(user_id))
+        user_key = USER_KEY.format(user_id)
+        read = getattr(session, "kept_along", {})  # read with the session, as principal_keys guessed
+        kept, with_user = (read[user_key], read) if user_key in read else kept_with_user(user_id, user_key)
         if kept is not None and str(kept.pk) == str(user_id) and kept.is_active and constant_time_compare(
                 session_hash, kept.get_session_auth_hash()):
+            kept.kept_with_user = with_user  # what kept_for answers from, for this request
+            if session.session_key and _session_users.get(session.session_key) != str(user_id):
+                if len(_session_users) >= SESSION_USERS:
+                    _session_users.clear()
+                _session_users[session.session_key] = str(user_id)
             return kept
     user = get_user(request)  # Django's own path: the database, fallback secrets, flushing a stale session
     if settings.AUTH_CACHE_SECONDS and user.is_authenticated and user.is_active:
@@ -67,13 +90,21 @@ class PrincipalOTPMiddleware(OTPMiddleware):
     """django-otp's middleware, with the session's second-factor device read from the cache when kept there.
     django-otp still checks that the device belongs to the user and is confirmed."""
 
-    def _device_from_persistent_id(self, persistent_id: str):
+    def _verify_user_sync(self, request, user):
+        """django-otp's own, reading the device through `kept_for`: with the user, in one round trip."""
+        self._init_user_fields(user)
+        persistent_id = request.session.get(DEVICE_ID_SESSION_KEY) if user.is_authenticated else None
+        if persistent_id:
+            user.otp_device = self._finalize_device(request, user, self._device_of(user, persistent_id))
+        return user
+
+    def _device_of(self, user, persistent_id: str):
         if not settings.AUTH_CACHE_SECONDS:
-            return super()._device_from_persistent_id(persistent_id)
+            return self._device_from_persistent_id(persistent_id)
         key = DEVICE_KEY.format(self._normalize_persistent_id(persistent_id))
-        device = kept_get(key)
+        device = kept_for(user, key)
         if device is None:
-            device = super()._device_from_persistent_id(persistent_id)
+            device = self._device_from_persistent_id(persistent_id)
             if device is not None:
                 kept_set(key, device, settings.AUTH_CACHE_SECONDS)
         return device

@@ -33,7 +33,16 @@ class SessionStore(cached_db.SessionStore):
             return None
 
     def load(self):
-        data = self._cache_call("get", self.cache_key)
+        from .principal import principal_keys
+
+        # With the session, in the same round trip, what its request will read next (the user, their second
+        # factor, their badges), as registry/principal.py guesses it; principal_user finds it here.
+        along = principal_keys(self.session_key)
+        if along:
+            read = self._cache_call("get_many", [self.cache_key, *along]) or {}
+            data, self.kept_along = read.get(self.cache_key), {key: read.get(key) for key in along}
+        else:
+            data = self._cache_call("get", self.cache_key)
         if data is not None:
             return data
         stored = self._get_session_from_db()

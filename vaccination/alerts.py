@@ -7,7 +7,7 @@ database.
 """
 from django.conf import settings
 
-from registry.kept import kept_forget, kept_get, kept_set
+from registry.kept import kept_for, kept_forget, kept_set
 from registry.models import Facility
 from registry.selectors import Jurisdiction, jurisdiction_of
 
@@ -30,7 +30,7 @@ def _area(j: Jurisdiction) -> str:
 def serious_open_count(user) -> int:
     seconds = settings.BADGE_CACHE_SECONDS
     key = KEY.format(_area(jurisdiction_of(user)))
-    kept = kept_get(key) if seconds > 0 else None
+    kept = kept_for(user, key) if seconds > 0 else None
     if isinstance(kept, int):
         return kept
     count = reaction_list(user=user).filter(serious=True, status=Reaction.Status.NEW).count()

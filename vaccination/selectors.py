@@ -84,9 +84,14 @@ def registration_counts_sql(qs: QuerySet[Registration], keys: list[str]) -> tupl
     return "SELECT " + ", ".join(parts), params
 
 
+def registration_count_keys(*, total: bool) -> list[str]:
+    """The states `registration_counts` counts, and "" (all of them) when `total`."""
+    return list(Registration.Status.values) + ([""] if total else [])
+
+
 def registration_counts(qs: QuerySet[Registration], *, total: bool = False) -> dict[str, Tally]:
     """Rows of `qs` in each state (and in all, under "" when `total`), each counted up to the cap."""
-    keys = list(Registration.Status.values) + ([""] if total else [])
+    keys = registration_count_keys(total=total)
     cap = settings.REGISTRATION_COUNT_CAP
     cursor = hot_cursor()  # prepared: the same filter's counts are planned once per connection
     cursor.execute(*registration_counts_sql(qs, keys))

@@ -1,9 +1,11 @@
-"""The province queue is drawn once per filter, page, counts and choice lists (registry/drawn.py), with each
-request's rows put in: the page is the one the templates draw, and what changes shows on the next view."""
+"""The province queue is drawn once per filter, page and fingerprint of every row it reads (its counts, its rows,
+its choice lists: registry/drawn.py): the page is the one the templates draw, and what changes shows on the next
+view."""
 import re
 
 from django.urls import reverse
 
+from citizens.models import Person
 from registry.drawn import _drawn
 from registry.models import AdministrativeUnit, Organisation
 from registry.services import organisation_register
@@ -39,6 +41,8 @@ def test_what_changes_shows_on_the_next_view(people, world, console_client, djan
     register(account, person)
     page = client.get(URL).content.decode()
     assert "Đỗ Thị Mới" in page and "5 đăng ký phù hợp" in page  # a new row and its count
+    Person.objects.filter(pk=person.pk).update(full_name="Đỗ Thị Mới Đổi Tên")
+    assert "Đỗ Thị Mới Đổi Tên" in client.get(URL).content.decode()  # a value shown in a row
     registrations_approve(officer=officer, ids=[people["lan"]["registration"].pk])
     page = client.get(URL).content.decode()
     assert "Nguyễn Thị Lan" not in page and "4 đăng ký phù hợp" in page

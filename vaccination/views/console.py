@@ -4,22 +4,23 @@ from django.db.models import Prefetch
 from django.http import Http404, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from registry.console import console_view, form_errors_as_messages, paginate, paginate_uncounted
-from registry.db import rows_stamp, values_read
-from registry.drawn import drawn_console_page
+from registry.console import console_view, form_errors_as_messages, paginate, paginate_uncounted, uncounted_slice
+from registry.db import Fingerprint, values_read
+from registry.drawn import LIMIT as DRAWN_LIMIT, drawn_console_page
 from registry.models import AdministrativeUnit, Facility
-from registry.selectors import facility_list, organisation_list, unit_list
+from registry.selectors import facility_list, jurisdiction_of, organisation_list, unit_list
 
 from ..context_processors import console_alerts
 from ..course import vaccine_mixed
 from ..forms import AllocateForm, BookForm, RegistrationFilterForm, RejectForm, SessionForm
 from ..models import Appointment
 from ..selectors import (
-    lots_usable, registration_counts, registration_filter, registration_list, registration_queue_rows, session_list,
-    waiting_list,
+    lots_usable, registration_count_keys, registration_counts, registration_counts_sql, registration_filter,
+    registration_list, registration_queue_rows, session_list, waiting_list,
 )
 from ..services.registrations import registrations_allocate, registrations_approve, registrations_reject
 from ..services.sessions import appointment_book, appointment_no_show, session_create, session_schedule_auto
@@ -44,42 +45,70 @@ def _filtered(request, data):
     return form, rows, filters
 
 
-@console_view("vaccination.view_registration")
-def registration_list_view(request):
+def _queue(request) -> dict:
+    """What the queue shows for the request's filter and page, as querysets not yet read: the filter form, the
+    matching rows to count by state, the page's rows, and the form's choice lists."""
     data = request.GET.copy()
     if "status" not in data:
         data["status"] = "submitted"
     form, rows, filters = _filtered(request, data)
-    status = filters.get("status") or ""
-    counts = registration_counts(registration_filter(rows, **{**filters, "status": ""}), total=not status)
-    page = paginate_uncounted(request, registration_queue_rows(registration_filter(rows, **filters)), values_read)
-    query = data.copy()
+    return {"data": data, "form": form, "status": filters.get("status") or "",
+            "counted": registration_filter(rows, **{**filters, "status": ""}),
+            "listed": registration_queue_rows(registration_filter(rows, **filters)),
+            "lists": [form.fields[name].queryset for name in ("district", "organisation", "priority_group")]}
+
+
+def _queue_reads(request) -> Fingerprint:
+    """Every read the queue page makes for this request, as statements: its counts, its rows (which select what
+    orders them) and its choice lists."""
+    queue = _queue(request)
+    counts = registration_counts_sql(queue["counted"], registration_count_keys(total=not queue["status"]))
+    return Fingerprint([counts, uncounted_slice(request, queue["listed"]).query.sql_with_params(),
+                        *(choices.select_related(None).query.sql_with_params() for choices in queue["lists"])])
+
+
+def _queue_context(request) -> dict:
+    queue = _queue(request)
+    form, status = queue["form"], queue["status"]
+    counts = registration_counts(queue["counted"], total=not status)
+    page = paginate_uncounted(request, queue["listed"], values_read)
+    districts = queue["lists"][0].all()  # read once, kept by both forms' fields
+    len(districts)
+    form.fields["district"].queryset = districts
+    query = queue["data"].copy()
     query.pop("page", None)
-    lists = [form.fields[name].queryset for name in ("district", "organisation", "priority_group")]
-    rows_html = queue_rows(page)
+    return {
+        "form": form, "page": page, "rows": queue_rows(page),
+        "state_counts": [(value, label, counts[value]) for value, label in form.fields["status"].choices[1:]],
+        "matching": counts[status], "query_string": query.urlencode(), "reject_form": RejectForm(),
+        "allocate_form": AllocateForm(districts=districts, prefix="allocate"),
+        "carried": [(name, value) for name, value in request.GET.items() if name != "page"],
+        "status_chosen": bool(request.GET.get("status")),
+    }
 
-    def context() -> dict:
-        districts = lists[0].all()  # read once, kept by both forms' fields
-        len(districts)
-        form.fields["district"].queryset = districts
-        return {
-            "form": form, "page": page, "rows": rows_html,
-            "state_counts": [(value, label, counts[value]) for value, label in form.fields["status"].choices[1:]],
-            "matching": counts[status], "query_string": query.urlencode(), "reject_form": RejectForm(),
-            "allocate_form": AllocateForm(districts=districts, prefix="allocate"),
-            "carried": [(name, value) for name, value in request.GET.items() if name != "page"],
-            "status_chosen": bool(request.GET.get("status")),
-        }
 
-    # Drawn once per filter, page, counts and choice lists (their rows' stamp); each request's rows put in.
-    key = (request.GET.urlencode(), rows_stamp(lists), tuple((k, c.value, c.capped) for k, c in counts.items()),
-           page.number, page.has_next, page.has_previous, bool(page))
-    drawn = drawn_console_page(request, "vaccination/console/registration_list.html", key, context,
-                               {"rows": rows_html} if page else {},
+_reads: dict[tuple, Fingerprint] = {}  # per officer, jurisdiction, query and day: the page's reads, compiled once
+
+
+@console_view("vaccination.view_registration")
+def registration_list_view(request):
+    # The page is drawn once per fingerprint of every row it reads (counts, rows, choice lists), which one prepared
+    # statement reads; compiling the filter's querysets, which cost more than reading them, is done once per query.
+    user = request.user
+    shape = (user.pk, jurisdiction_of(user), request.GET.urlencode(), timezone.localdate())
+    reads = _reads.get(shape)
+    if reads is None:
+        if len(_reads) >= DRAWN_LIMIT:
+            _reads.clear()
+        reads = _reads[shape] = _queue_reads(request)
+    # Read before the page's own reads: a page drawn from rows newer than its stamp is at worst drawn again.
+    stamp = reads.read()
+    drawn = drawn_console_page(request, "vaccination/console/registration_list.html", (*shape, stamp),
+                               lambda: _queue_context(request), {},
                                serious_open=console_alerts(request).get("serious_open", 0))
     if drawn is not None:
         return HttpResponse(drawn)
-    return render(request, "vaccination/console/registration_list.html", context())
+    return render(request, "vaccination/console/registration_list.html", _queue_context(request))
 
 
 @require_POST
