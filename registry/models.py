@@ -42,7 +42,7 @@ class AdministrativeUnit(models.Model):
     parent = models.ForeignKey(
         "self", verbose_name=_("parent unit"), null=True, blank=True, on_delete=models.PROTECT, related_name="children"
     )
-    province_code = models.PositiveIntegerField(_("province code"), db_index=True)
+    province_code = models.PositiveIntegerField(_("province code"))
     district_code = models.PositiveIntegerField(_("district code"), null=True, blank=True, db_index=True)
     population = models.PositiveBigIntegerField(_("population"), null=True, blank=True)
 
@@ -51,6 +51,9 @@ class AdministrativeUnit(models.Model):
         verbose_name_plural = _("administrative units")
         ordering = ["level", "code"]
         constraints = [models.UniqueConstraint(fields=["level", "code"], name="unit_level_code_unique")]
+        # A province's units of one level in name order (the districts every console filter offers), and any
+        # look-up by province alone.
+        indexes = [models.Index(fields=["province_code", "level", "name"], name="unit_province_level_name")]
 
     def __str__(self) -> str:
         return self.name

@@ -8,6 +8,7 @@ class ReportingConfig(AppConfig):
 
     def ready(self):
         from vaccination import signals
+        from vaccination.counts import registration_totals_reader
 
         from . import rollups
 
@@ -15,3 +16,4 @@ class ReportingConfig(AppConfig):
         signals.dose_changed.connect(rollups.on_dose_changed, dispatch_uid="reporting.dose_changed")
         signals.registrations_moved.connect(rollups.on_registrations_moved, dispatch_uid="reporting.registrations")
         signals.reaction_reported.connect(rollups.on_reaction_reported, dispatch_uid="reporting.reactions")
+        registration_totals_reader(rollups.registration_totals_sql)

@@ -72,6 +72,15 @@ def on_dose_changed(sender, dose, before, **kwargs):
                      dose_number=dose.dose_number, delta=1)
 
 
+def registration_totals_sql(province_code: int | None) -> tuple[str, list]:
+    """(state, count) rows of every registration of a province (None: the nation), exact at any time: the folded
+    totals and the changes not yet folded, summed (vaccination's queue reads its counts so)."""
+    table = RegistrationCount._meta.db_table
+    if province_code is None:
+        return f"SELECT status, SUM(count) FROM {table} GROUP BY status", []
+    return f"SELECT status, SUM(count) FROM {table} WHERE province_code = %s GROUP BY status", [province_code]
+
+
 def _registration_change(moves: dict) -> tuple[str, list] | None:
     """The INSERT of the registration count changes of `moves` ({(district_id, from_status, to_status): count}),
     None when they cancel out."""

@@ -1,19 +1,14 @@
 """Reads for the vaccination console and pages, always scoped."""
 import datetime
-from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
-from django.db import connection
 from django.db.models import CharField, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Cast
 from django.utils import timezone
-from django.utils.formats import number_format
-from django.utils.translation import gettext as _
 
 from citizens.models import Person
 from citizens.selectors import people_for, person_for
-from registry.db import hot_cursor
 from registry.models import AdministrativeUnit, AuditEvent, StaffAssignment
 from registry.selectors import facility_of, jurisdiction_of, scope
 
@@ -57,46 +52,6 @@ QUEUE_ROW = ("pk", "person__full_name", "person__date_of_birth", "person__id_num
 def registration_queue_rows(qs: QuerySet[Registration]) -> QuerySet:
     """The queue in order, each row a dict of QUEUE_ROW (slice it for a page)."""
     return qs.select_related(None).order_by(*QUEUE_ORDER).values(*QUEUE_ROW)
-
-
-@dataclass(frozen=True)
-class Tally:
-    """A count that stops at a cap: past it, pages say "more than …" instead of counting a million rows."""
-    value: int
-    capped: bool = False
-
-    def __str__(self) -> str:
-        figure = number_format(self.value, force_grouping=True)
-        return _("more than %(count)s") % {"count": figure} if self.capped else figure
-
-
-def registration_counts_sql(qs: QuerySet[Registration], keys: list[str]) -> tuple[str, list]:
-    """One query counting the rows of `qs` in each state of `keys` ("" for all of them), each up to
-    REGISTRATION_COUNT_CAP. The filter is compiled once and each count selects from it by state; PostgreSQL folds
-    the inner query into each count, so every count reads the state's index entries, at most the cap of them."""
-    cap = settings.REGISTRATION_COUNT_CAP
-    base, base_params = qs.order_by().values("pk", "status").query.sql_with_params()
-    parts, params = [], []
-    for key in keys:
-        where = "WHERE filtered.status = %s " if key else ""
-        parts.append(f"(SELECT COUNT(*) FROM (SELECT 1 FROM ({base}) AS filtered {where}LIMIT {cap + 1}) AS capped)")
-        params += [*base_params, key] if key else base_params
-    return "SELECT " + ", ".join(parts), params
-
-
-def registration_count_keys(*, total: bool) -> list[str]:
-    """The states `registration_counts` counts, and "" (all of them) when `total`."""
-    return list(Registration.Status.values) + ([""] if total else [])
-
-
-def registration_counts(qs: QuerySet[Registration], *, total: bool = False) -> dict[str, Tally]:
-    """Rows of `qs` in each state (and in all, under "" when `total`), each counted up to the cap."""
-    keys = registration_count_keys(total=total)
-    cap = settings.REGISTRATION_COUNT_CAP
-    cursor = hot_cursor()  # prepared: the same filter's counts are planned once per connection
-    cursor.execute(*registration_counts_sql(qs, keys))
-    row = cursor.fetchone()
-    return {key: Tally(min(n, cap), n > cap) for key, n in zip(keys, row)}
 
 
 def registration_filter(qs: QuerySet[Registration], *, status="", priority_group=None, district=None, age_band="",

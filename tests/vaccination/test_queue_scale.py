@@ -13,10 +13,8 @@ from registry.models import AdministrativeUnit, PriorityGroup
 from tests import factories as f
 from tests.conftest import BA_DINH, HUE
 from vaccination.models import Registration
-from vaccination.selectors import (
-    QUEUE_ORDER, registration_counts, registration_counts_sql, registration_filter, registration_list,
-    registration_queue_rows,
-)
+from vaccination.counts import registration_counts, registration_counts_sql
+from vaccination.selectors import QUEUE_ORDER, registration_filter, registration_list, registration_queue_rows
 from vaccination.services.registrations import registrations_allocate, registrations_approve
 
 Level = f.Level
@@ -83,20 +81,35 @@ def test_province_page_and_counts_read_an_index_not_the_whole_table(world):
 def test_counts_stop_at_the_cap_and_apply_to_all_still_takes_every_row(people, world, console_client, settings):
     settings.REGISTRATION_COUNT_CAP = 3
     client = console_client(world["province_ha_noi"])
-    page = client.get(reverse(URL)).content.decode()
+    filtered = {"date_from": "2000-01-01"}  # a filter: its rows are counted, up to the cap
+    page = client.get(reverse(URL), filtered).content.decode()
     # Hà Nội has four submitted registrations: past the cap of 3, the page says so instead of counting on.
     assert "Hơn 3 đăng ký phù hợp" in page
     assert "hơn 3" in page
     assert "Hồ Thị Huế" not in page
+    # The whole province is counted exactly, from the rollups: no cap.
+    assert "4 đăng ký phù hợp" in client.get(reverse(URL)).content.decode()
     client.post(reverse("vaccination_console:registration_action"),
-                {"action": "approve", "all_matching": "1", "status": "submitted"})
+                {"action": "approve", "all_matching": "1", "status": "submitted", **filtered})
     assert Registration.objects.filter(province_code=1, status="approved").count() == 4
     assert Registration.objects.get(pk=people["hue"]["registration"].pk).status == "submitted"
-    page = client.get(reverse(URL), {"status": "approved"}).content.decode()
+    page = client.get(reverse(URL), {"status": "approved", **filtered}).content.decode()
     assert "Hơn 3 đăng ký phù hợp" in page
     settings.REGISTRATION_COUNT_CAP = 10
-    page = client.get(reverse(URL), {"status": "approved"}).content.decode()
+    page = client.get(reverse(URL), {"status": "approved", **filtered}).content.decode()
     assert "4 đăng ký phù hợp" in page and "Hơn" not in page
+
+
+def test_a_whole_province_is_counted_exactly_from_the_rollups(people, world, console_client):
+    """Past any cap: the rollups' totals by state, which agree with the rows whatever the writes (reporting)."""
+    client = console_client(world["province_ha_noi"])
+    registrations_approve(officer=world["province_ha_noi"], ids=[people["lan"]["registration"].pk])
+    page = client.get(reverse(URL), {"status": "approved"}).content.decode()
+    assert "1 đăng ký phù hợp" in page and "Nguyễn Thị Lan" in page
+    counts = dict(re.findall(r'href="\?status=(\w+)">[^<]*</a> <strong>([\d.]+)</strong>', page))
+    expected = {state: Registration.objects.filter(province_code=1, status=state).count()
+                for state in Registration.Status.values}
+    assert {state: int(counts.get(state, "0").replace(".", "")) for state in expected} == expected, counts
 
 
 def test_counts_are_exact_below_the_cap(people, world):
@@ -113,6 +126,11 @@ def test_pages_go_on_without_counting_the_rows(world, console_client, settings):
     _drawn.clear()  # drawn anew: a page already drawn for the same rows reads only their fingerprint
     with CaptureQueriesContext(connection) as queries:
         first = client.get(reverse(URL)).content.decode()
+    counts = [q["sql"] for q in queries.captured_queries
+              if "COUNT(" in q["sql"] and "vaccination_registration" in q["sql"]]
+    assert counts == [] and any("reporting_registrationcount" in q["sql"] for q in queries.captured_queries)
+    with CaptureQueriesContext(connection) as queries:  # a filter's rows are counted, each state up to the cap
+        client.get(reverse(URL), {"date_from": "2000-01-01"})
     counts = [q["sql"] for q in queries.captured_queries
               if "COUNT(" in q["sql"] and "vaccination_registration" in q["sql"]]
     assert counts and all("LIMIT" in sql for sql in counts), counts

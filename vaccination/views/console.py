@@ -15,12 +15,14 @@ from registry.models import AdministrativeUnit, Facility
 from registry.selectors import facility_list, jurisdiction_of, organisation_list, unit_list
 
 from ..context_processors import console_alerts
+from ..counts import (
+    registration_count_keys, registration_counts, registration_counts_sql, registration_totals, registration_totals_sql,
+)
 from ..course import vaccine_mixed
 from ..forms import AllocateForm, BookForm, RegistrationFilterForm, RejectForm, SessionForm
 from ..models import Appointment
 from ..selectors import (
-    lots_usable, registration_count_keys, registration_counts, registration_counts_sql, registration_filter,
-    registration_list, registration_queue_rows, session_list, waiting_list,
+    lots_usable, registration_filter, registration_list, registration_queue_rows, session_list, waiting_list,
 )
 from ..services.registrations import registrations_allocate, registrations_approve, registrations_reject
 from ..services.sessions import appointment_book, appointment_no_show, session_create, session_schedule_auto
@@ -53,6 +55,7 @@ def _queue(request) -> dict:
         data["status"] = "submitted"
     form, rows, filters = _filtered(request, data)
     return {"data": data, "form": form, "status": filters.get("status") or "",
+            "totals": registration_totals_sql(request.user, filters),
             "counted": registration_filter(rows, **{**filters, "status": ""}),
             "listed": registration_queue_rows(registration_filter(rows, **filters)),
             "lists": [form.fields[name].queryset for name in ("district", "organisation", "priority_group")]}
@@ -62,7 +65,8 @@ def _queue_reads(request) -> Fingerprint:
     """Every read the queue page makes for this request, as statements: its counts, its rows (which select what
     orders them) and its choice lists."""
     queue = _queue(request)
-    counts = registration_counts_sql(queue["counted"], registration_count_keys(total=not queue["status"]))
+    counts = queue["totals"] or registration_counts_sql(queue["counted"],
+                                                       registration_count_keys(total=not queue["status"]))
     return Fingerprint([counts, uncounted_slice(request, queue["listed"]).query.sql_with_params(),
                         *(choices.select_related(None).query.sql_with_params() for choices in queue["lists"])])
 
@@ -70,7 +74,8 @@ def _queue_reads(request) -> Fingerprint:
 def _queue_context(request) -> dict:
     queue = _queue(request)
     form, status = queue["form"], queue["status"]
-    counts = registration_counts(queue["counted"], total=not status)
+    counts = (registration_totals(queue["totals"], total=not status) if queue["totals"]
+              else registration_counts(queue["counted"], total=not status))
     page = paginate_uncounted(request, queue["listed"], values_read)
     districts = queue["lists"][0].all()  # read once, kept by both forms' fields
     len(districts)
