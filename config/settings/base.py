@@ -155,8 +155,9 @@ ROLLUP_FOLD_SECONDS = env_int("ROLLUP_FOLD_SECONDS", 60)
 ROLLUP_FOLD_BATCH = env_int("ROLLUP_FOLD_BATCH", 10_000)
 CELERY_BEAT_SCHEDULE["rollups-fold"] = {"task": "reporting.tasks.rollups_fold", "schedule": float(ROLLUP_FOLD_SECONDS)}
 
-# List pages and load (G): counts on the registration queue stop at this many rows per state ("more than …")
-# instead of counting a province's million registrations on every page; uncounted lists go this many pages deep.
+# List pages and load (G): a filtered registration queue counts at most this many rows per state ("more than …")
+# instead of counting a province's million registrations on every page (a whole province or the nation is counted
+# exactly, from the rollups); uncounted lists go this many pages deep.
 REGISTRATION_COUNT_CAP = env_int("REGISTRATION_COUNT_CAP", 1000)
 CONSOLE_MAX_PAGE = env_int("CONSOLE_MAX_PAGE", 2000)
 # /bench/constant/ answers a constant (the HTTP benchmark's baseline) only when this is on; never in production.
