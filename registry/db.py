@@ -132,10 +132,11 @@ class Fingerprint:
     changed, came or went. A statement whose rows come in an order should select what orders them: the fingerprint
     is of the set of rows.
 
-    On PostgreSQL one prepared statement reads every row as its composite text, with the parameters written into
-    it: such a statement holds for one page's query only, and PostgreSQL plans it once, where with parameters it
-    planned it anew on every read (its estimate for a generic plan never beat one made for the values; planning
-    the queue's reads took longer than running them). Elsewhere the statements are read one by one."""
+    On PostgreSQL one prepared statement reads every row as its composite text and returns their SHA-256 (each
+    text with its part and length, in order), with the parameters written into it: such a statement holds for one
+    page's query only, and PostgreSQL plans it once, where with parameters it planned it anew on every read (its
+    estimate for a generic plan never beat one made for the values; planning the queue's reads took longer than
+    running them). Elsewhere the statements are read one by one and the rows hashed here."""
 
     def __init__(self, parts: list[tuple[str, list]]):
         db = connections[DEFAULT_DB_ALIAS]
@@ -144,9 +145,11 @@ class Fingerprint:
             import psycopg
 
             db.ensure_connection()
-            sql = " UNION ALL ".join(
+            rows = " UNION ALL ".join(
                 f"SELECT * FROM (SELECT {number}, CAST(part AS TEXT) FROM ({text}) AS part) AS part{number}"
                 for number, (text, _params) in enumerate(parts))
+            sql = ("SELECT encode(sha256(convert_to(COALESCE(string_agg(number || ':' || length(text) || ':' || text,"
+                   f" '' ORDER BY number, text), ''), 'UTF8')), 'hex') FROM ({rows}) AS rows (number, text)")
             self.sql = psycopg.ClientCursor(db.connection).mogrify(
                 sql, [value for _text, params in parts for value in params])
 
@@ -160,4 +163,4 @@ class Fingerprint:
             return stamp_of(rows)
         cursor = hot_cursor()
         cursor.execute(self.sql)
-        return stamp_of(cursor.fetchall())
+        return cursor.fetchone()[0]
