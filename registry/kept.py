@@ -7,9 +7,11 @@ the old rows in between cannot keep them.
 A signed-in request reads several kept values, each a round trip to the cache that cost a console page more than
 its own query: the session, the user, their second factor, their area's alert count. Each process remembers which
 keys a user's requests read through `kept_for` (the keys, never the values), and the next request of that user
-reads them together with the user, in one round trip (`kept_with_user`).
+reads them together with the user, in one round trip (`kept_with_user`). A key kept or forgotten meanwhile is
+dropped from what was read ahead, so the rest of that request reads it afresh.
 """
 import logging
+import weakref
 
 from django.core.cache import cache
 from django.db import transaction
@@ -33,8 +35,30 @@ def kept_get_many(keys: list[str]) -> dict:
     return _call("get_many", keys) or {}
 
 
-_read_by: dict[str, set[str]] = {}  # per user id (as text: the session keeps it so), the keys their requests read through kept_for (this process)
+# Per user id (as text: the session keeps it so), the keys their requests read through kept_for in this process.
+_read_by: dict[str, set[str]] = {}
 READ_BY_USERS, READ_BY_KEYS = 4096, 8  # how many users and keys per user a process remembers
+
+
+class ReadAhead(dict):
+    """Kept values read ahead for one request, None for a key the cache did not hold."""
+
+
+# Those still in use, by id: kept_set and kept_forget drop their keys.
+_ahead: weakref.WeakValueDictionary = weakref.WeakValueDictionary()
+
+
+def read_ahead(values: dict, keys) -> ReadAhead:
+    """`values` (as the cache answered) of `keys`, read ahead for one request."""
+    ahead = ReadAhead({key: values.get(key) for key in keys})
+    _ahead[id(ahead)] = ahead
+    return ahead
+
+
+def _drop_ahead(keys) -> None:
+    for ahead in list(_ahead.values()):
+        for key in keys:
+            ahead.pop(key, None)
 
 
 def kept_read_by(user_id) -> set[str]:
@@ -47,7 +71,7 @@ def kept_with_user(user_id, user_key: str) -> tuple[object, dict]:
     `kept_for` (a dict with None for each key the cache did not hold)."""
     also = kept_read_by(user_id)
     read = kept_get_many([user_key, *also])
-    return read.get(user_key), {key: read.get(key) for key in also}
+    return read.get(user_key), read_ahead(read, also)
 
 
 def kept_for(user, key: str):
@@ -65,6 +89,7 @@ def kept_for(user, key: str):
 
 
 def kept_set(key: str, value, seconds: int) -> None:
+    _drop_ahead([key])
     if seconds > 0:
         _call("set", key, value, seconds)
 
@@ -72,5 +97,6 @@ def kept_set(key: str, value, seconds: int) -> None:
 def kept_forget(*keys: str) -> None:
     keys = [key for key in keys if key]
     if keys:
+        _drop_ahead(keys)
         _call("delete_many", keys)
         transaction.on_commit(lambda: _call("delete_many", keys))

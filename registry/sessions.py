@@ -33,6 +33,7 @@ class SessionStore(cached_db.SessionStore):
             return None
 
     def load(self):
+        from .kept import read_ahead
         from .principal import principal_keys
 
         # With the session, in the same round trip, what its request will read next (the user, their second
@@ -40,7 +41,7 @@ class SessionStore(cached_db.SessionStore):
         along = principal_keys(self.session_key)
         if along:
             read = self._cache_call("get_many", [self.cache_key, *along]) or {}
-            data, self.kept_along = read.get(self.cache_key), {key: read.get(key) for key in along}
+            data, self.kept_along = read.get(self.cache_key), read_ahead(read, along)
         else:
             data = self._cache_call("get", self.cache_key)
         if data is not None:

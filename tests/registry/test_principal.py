@@ -142,3 +142,20 @@ def test_a_cache_outage_is_served_by_the_database(world, console_client, monkeyp
     if failing == "delete_many":  # the change could not drop the kept copy: the TTL bounds how long it lives
         caches["default"].clear()
     assert client.get(reverse(QUEUE)).status_code == 403
+
+
+def test_a_value_kept_or_forgotten_during_a_request_is_read_afresh(db):
+    """What a request read ahead with its user never hides a change the same request made."""
+    from types import SimpleNamespace
+
+    from registry.kept import kept_for, kept_forget, kept_set, kept_with_user
+
+    user = SimpleNamespace(pk=987654)
+    kept_set("test.badge:987654", 1, 60)
+    assert kept_for(user, "test.badge:987654") == 1  # read alone; the next request reads it with the user
+    _user, user.kept_with_user = kept_with_user(user.pk, "test.user:987654")
+    assert user.kept_with_user == {"test.badge:987654": 1}
+    kept_forget("test.badge:987654")
+    assert kept_for(user, "test.badge:987654") is None
+    kept_set("test.badge:987654", 2, 60)
+    assert kept_for(user, "test.badge:987654") == 2
