@@ -9,7 +9,7 @@ from citizens.models import Person
 from registry.drawn import _drawn
 from registry.models import AdministrativeUnit, Organisation
 from registry.services import organisation_register
-from tests.conftest import PHUC_XA
+from tests.conftest import HUE, PHUC_XA
 from tests.drawn_pages import MESSAGES, tokens_as_one, with_a_message
 from tests.vaccination.conftest import citizen_person, people, register  # noqa: F401
 from vaccination.models import Registration
@@ -62,3 +62,19 @@ def test_another_province_never_gets_a_page_drawn_for_hanoi(people, world, conso
     page = console_client(world["province_hue"]).get(URL).content.decode()
     assert "Hồ Thị Huế" in page
     assert "Nguyễn Thị Lan" not in page and "Ba Đình" not in page
+
+
+def test_a_filter_refused_then_accepted_follows_what_it_shows(people, world, console_client):  # noqa: F811
+    """An organisation of another province is refused by Hà Nội's filter; once it is in Hà Nội the same address
+    filters by it, and a registration that joins it shows on the next view."""
+    hue_organisation = Organisation.objects.create(
+        kind="company", name="Công ty Huế", registration_number="3300000001",
+        unit=AdministrativeUnit.objects.filter(level="ward", province_code=HUE).first())
+    client = console_client(world["province_ha_noi"])
+    url = f"{URL}?organisation={hue_organisation.pk}"
+    assert "Nguyễn Thị Lan" in client.get(url).content.decode()  # refused: the filter is not applied
+    Organisation.objects.filter(pk=hue_organisation.pk).update(
+        unit=AdministrativeUnit.objects.get(level="ward", code=PHUC_XA))
+    assert "Nguyễn Thị Lan" not in client.get(url).content.decode()  # accepted: nobody of it registered yet
+    Registration.objects.filter(pk=people["lan"]["registration"].pk).update(organisation=hue_organisation)
+    assert "Nguyễn Thị Lan" in client.get(url).content.decode()

@@ -108,8 +108,15 @@ def registration_list_view(request):
         reads = _reads[shape] = _queue_reads(request)
     # Read before the page's own reads: a page drawn from rows newer than its stamp is at worst drawn again.
     stamp = reads.read()
-    drawn = drawn_console_page(request, "vaccination/console/registration_list.html", (*shape, stamp),
-                               lambda: _queue_context(request), {},
+
+    def drawing() -> dict:
+        # What the filter form accepts depends on its choice lists, which are in the fingerprint: when they change,
+        # the page is drawn again here and its reads compiled again, so that the next fingerprint reads what the
+        # page now shows (a filter refused earlier may hold now).
+        _reads[shape] = _queue_reads(request)
+        return _queue_context(request)
+
+    drawn = drawn_console_page(request, "vaccination/console/registration_list.html", (*shape, stamp), drawing, {},
                                serious_open=console_alerts(request).get("serious_open", 0))
     if drawn is not None:
         return HttpResponse(drawn)
