@@ -2,7 +2,8 @@
 
 Every signed-in page used to start with five database round trips before its own work: the user, the second-factor
 device, the staff assignment and two permission queries. Here the first request of a user reads them once and keeps
-them in the cache (Redis in production) for AUTH_CACHE_SECONDS; later requests read one cache entry.
+them in the cache (Redis in production) for AUTH_CACHE_SECONDS; later requests read them, and the badges their
+pages show, in the same round trip as the session (`principal_keys`, registry/kept.py).
 
 What is kept is never trusted beyond what the database would say:
 - every change that affects it (the user's row, their staff assignment, groups and permissions, a facility's area,
@@ -13,9 +14,9 @@ What is kept is never trusted beyond what the database would say:
 - when the cache fails, the database answers, as without it.
 """
 from django.conf import settings
-from django.core.cache import DEFAULT_CACHE_ALIAS
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY, get_user
 from django.contrib.auth.middleware import AuthenticationMiddleware
+from django.core.cache import DEFAULT_CACHE_ALIAS
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
 from django.utils.crypto import constant_time_compare
 from django.utils.functional import SimpleLazyObject
