@@ -120,7 +120,12 @@ def message_bytes(qr: str) -> bytes:
 
 def decode(qr: str) -> Message:
     """HC1 text → the COSE_Sign1 parts, structure checked, claims not read. Raises ValueError."""
-    message = _cbor(message_bytes(qr), "the message")
+    return decode_bytes(message_bytes(qr))
+
+
+def decode_bytes(raw: bytes) -> Message:
+    """`decode` of the message's bytes (`message_bytes`)."""
+    message = _cbor(raw, "the message")
     while isinstance(message, cbor2.CBORTag):
         if message.tag not in (TAG_SIGN1, TAG_CWT):
             raise ValueError(f"unexpected CBOR tag {message.tag}")

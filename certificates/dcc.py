@@ -23,7 +23,7 @@ from .b45 import b45encode
 from .cose import (  # noqa: F401 - callers read the wire format and its limits from here too
     COSE_ALG, COSE_KID, CWT_EXP, CWT_HCERT, CWT_IAT, CWT_ISS, ES256, MAX_CBOR_DEPTH, MAX_INFLATED_BYTES,
     MAX_QR_CHARS, PREFIX, PS256, TAG_CWT, TAG_SIGN1, Message, _cbor, _numeric_date, _plain, _MAPS, decode,
-    message_bytes,
+    decode_bytes, message_bytes,
 )
 
 ALG_NAMES = {ES256: "ES256", PS256: "PS256"}
@@ -191,14 +191,30 @@ def _read_claims(payload: bytes, result: Verification) -> None:
     result.hcert = _plain(hcert)
 
 
-def verify(qr: str, *, trust: Mapping[bytes, list[TrustedKey]], at: datetime.datetime,
-           revoked: callable = None) -> Verification:
-    """Decode, check the signature against the trust list, then read the claims, the validity at `at`, and
-    revocation. Never raises on any input: a hostile text gets a status like any other."""
+def claimed_ids(message: Message) -> list[str]:
+    """The certificate ids ("ci") that a message's payload claims, read before its signature is checked: only for
+    reading their revocation in advance (`verify` asks again once the signature holds); [] when there are none."""
     try:
-        message = decode(qr)
-    except ValueError as error:
-        return Verification(Status.MALFORMED, reason=str(error))
+        claims = _cbor(message.payload, "the payload")
+    except ValueError:
+        return []
+    container = claims.get(CWT_HCERT) if type(claims) in _MAPS else None
+    hcert = container.get(1) if type(container) in _MAPS else None
+    entries = hcert.get("v") if type(hcert) in _MAPS else None
+    return [entry["ci"] for entry in entries if type(entry) in _MAPS and isinstance(entry.get("ci"), str)
+            and entry["ci"]] if isinstance(entries, list) else []
+
+
+def verify(qr: str, *, trust: Mapping[bytes, list[TrustedKey]], at: datetime.datetime,
+           revoked: callable = None, message: Message | None = None) -> Verification:
+    """Decode, check the signature against the trust list, then read the claims, the validity at `at`, and
+    revocation. Never raises on any input: a hostile text gets a status like any other. `message`: the text
+    already decoded."""
+    if message is None:
+        try:
+            message = decode(qr)
+        except ValueError as error:
+            return Verification(Status.MALFORMED, reason=str(error))
     kid = message.protected.get(COSE_KID) or message.unprotected.get(COSE_KID) or b""
     alg = message.protected.get(COSE_ALG, message.unprotected.get(COSE_ALG))
     if not isinstance(kid, bytes):

@@ -1,15 +1,18 @@
 """Public verification: the check itself (the page and the API share it), photos of QR codes, and how a
 result reads for a person (dates as dd/mm/yyyy, the vaccine by its name)."""
 import datetime
+import hashlib
 import re
 import time
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.db import DEFAULT_DB_ALIAS, router
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from registry.models import Vaccine
+from registry.throttle import Hit, throttle_hit, throttle_hit_reading
 
 from . import dcc
 from .keys import trust_by_kid
@@ -27,35 +30,86 @@ SIGNED_STATUSES = (dcc.Status.VALID, dcc.Status.EXPIRED, dcc.Status.NOT_YET_VALI
 
 
 def verify_text(qr: str) -> dcc.Verification:
+    return _Reads(qr).verify()
+
+
+def verify_counted(qr: str, *, key: str, limit: int, window_seconds: int) -> tuple[Hit, dcc.Verification | None]:
+    """Count one check against `key` (registry.throttle), then verify `qr`: no result past the limit.
+
+    The count comes before the signature is checked. Where the verification's reads go to the database the
+    counters are on (no replica), they are read in the same round trip, for the certificate id its text claims;
+    `verify` uses that answer only for that id, once the signature holds."""
+    from .transparency.models import LogLeaf
+
     reads = _Reads(qr)
-    result = dcc.verify(qr, trust=trust_by_kid(), at=datetime.datetime.now(datetime.UTC), revoked=reads.revoked)
-    if result.status in SIGNED_STATUSES:
-        result.log = reads.log_status()
-    return result
+    ahead = reads.read_ahead()
+    if ahead is not None and router.db_for_read(LogLeaf) == DEFAULT_DB_ALIAS:
+        hit, row = throttle_hit_reading(key, limit=limit, window_seconds=window_seconds, read=ahead)
+        reads.answered(row)
+    else:
+        hit = throttle_hit(key, limit=limit, window_seconds=window_seconds, durable=False)
+    return hit, reads.verify() if hit.allowed else None
 
 
 class _Reads:
     """The database reads of one verification: the first revocation check also reads where the public log holds
-    the certificate, in the same round trip."""
+    the certificate, in the same round trip (or none, when `verify_counted` read them with its count)."""
 
     def __init__(self, qr: str):
-        from .transparency.services import certificate_sha256
-
+        self.qr, self.entry, self.known = qr, None, {}
         try:
-            self.digest = certificate_sha256(qr)
+            raw = dcc.message_bytes(qr)
+            self.message = dcc.decode_bytes(raw)
         except ValueError:
-            self.digest = None
-        self.entry = None
+            self.digest = self.message = None
+        else:
+            self.digest = hashlib.sha256(raw).digest()  # what the certificate's leaf records
+
+    def verify(self) -> dcc.Verification:
+        if self.message is None:
+            return dcc.verify(self.qr, trust=trust_by_kid(), at=datetime.datetime.now(datetime.UTC))
+        result = dcc.verify(self.qr, trust=trust_by_kid(), at=datetime.datetime.now(datetime.UTC),
+                            revoked=self.revoked, message=self.message)
+        if result.status in SIGNED_STATUSES:
+            result.log = self.log_status()
+        return result
+
+    def read_ahead(self) -> tuple[str, list] | None:
+        """The statement of the first revocation check, for the id the text claims (None when it claims none)."""
+        from .transparency.selectors import certificate_reads_query
+
+        ids = dcc.claimed_ids(self.message) if self.message is not None else []
+        if not ids:
+            return None
+        self.ahead = ids[0]
+        return certificate_reads_query(uvci=ids[0], digest=self.digest)
+
+    def answered(self, row: tuple) -> None:
+        from .transparency.selectors import certificate_reads_answer
+
+        self.known[self.ahead], self.entry = certificate_reads_answer(row)
 
     def revoked(self, uvci: str) -> bool:
         from .transparency.selectors import certificate_reads
 
+        if uvci in self.known:
+            return self.known[uvci]
         if self.digest is None or self.entry is not None:
             return is_revoked(uvci)
         revoked, self.entry = certificate_reads(uvci=uvci, digest=self.digest)
         return revoked
 
     def log_status(self) -> dict:
+        """Whether the public log holds this certificate, its inclusion proof checked against the latest signed
+        head."""
+        from .transparency.selectors import certificate_log_status
+
+        if self.digest is None:
+            return {"status": "not_found", "recorded": False}
+        return certificate_log_status(self.digest, entry=self.entry)
+
+
+def log_status(self) -> dict:
         """Whether the public log holds this certificate, its inclusion proof checked against the latest signed
         head."""
         from .transparency.selectors import certificate_log_status

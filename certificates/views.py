@@ -26,7 +26,7 @@ from .keys import trust_list
 from .pdf import certificate_pdf, qr_png
 from .selectors import person_certificate
 from .services import certificates_revoke_for_lot
-from .verification import photo_check, photo_read, verification_display, verify_text
+from .verification import photo_check, photo_read, verification_display, verify_counted, verify_text
 
 STATUS_LABELS = {
     dcc.Status.VALID: gettext_lazy("Valid"),
@@ -53,23 +53,48 @@ class VerifyForm(forms.Form):
         return photo
 
 
+# A body no longer than a text check's can be (the text percent-encoded, the form's token): its check is counted
+# with its own reads. A longer one (a photo) is counted before a byte of it is read.
+TEXT_BODY_BYTES = 3 * dcc.MAX_QR_CHARS + 1024
+
+
+def _limit(request) -> dict:
+    """The client's address's limit, as registry.throttle counts it."""
+    return {"key": f"verify:ip:{client_ip(request) or 'unknown'}", "limit": settings.VERIFY_PER_IP,
+            "window_seconds": settings.VERIFY_IP_WINDOW_SECONDS}
+
+
 def _over_the_limit(request):
     """Count one check against the client's address, before any of its work; the refusal once over the limit."""
-    hit = throttle_hit(f"verify:ip:{client_ip(request) or 'unknown'}", limit=settings.VERIFY_PER_IP,
-                       window_seconds=settings.VERIFY_IP_WINDOW_SECONDS, durable=False)
+    hit = throttle_hit(**_limit(request), durable=False)
     return None if hit.allowed else hit
 
 
-def _body_too_large(request) -> bool:
-    """Judged from Content-Length, before a byte of the body is read (Django reads none without it)."""
+def _content_length(request) -> int | None:
+    """From the header, before a byte of the body is read (Django reads none without it); None when unreadable."""
     try:
-        return int(request.META.get("CONTENT_LENGTH") or 0) > settings.VERIFY_MAX_BODY_BYTES
+        return int(request.META.get("CONTENT_LENGTH") or 0)
     except ValueError:
-        return False
+        return None
+
+
+def _body_too_large(request) -> bool:
+    return (_content_length(request) or 0) > settings.VERIFY_MAX_BODY_BYTES
+
+
+def _text_sized(request) -> bool:
+    length = _content_length(request)
+    return length is not None and length <= min(TEXT_BODY_BYTES, settings.VERIFY_MAX_BODY_BYTES)
 
 
 @csrf_protect
-def _verify_form(request):
+def _verify_form(request, *, counted: bool):
+    """`counted`: whether this request was counted against the address already. A text is counted with its check
+    (`verify_counted`), a photo before it is opened, anything else before its answer."""
+    if not counted and request.FILES:
+        if hit := _over_the_limit(request):
+            return too_many_requests(request, hit.resets_at)
+        counted = True
     form = VerifyForm(request.POST or None, request.FILES or None)
     result = None
     if request.method == "POST" and form.is_valid():
@@ -78,8 +103,15 @@ def _verify_form(request):
             qr = photo_read(form.cleaned_data["photo"])
         if not qr:
             form.add_error(None, _("Paste the text of the QR code or choose a photo in which it can be read."))
-        else:
+        elif counted:
             result = verify_text(qr)
+        else:
+            hit, result = verify_counted(qr, **_limit(request))
+            if result is None:
+                return too_many_requests(request, hit.resets_at)
+            counted = True
+    if not counted and (hit := _over_the_limit(request)):
+        return too_many_requests(request, hit.resets_at)
     result_html = _result_html(result) if result else ""
     if form.errors or not visitor_without_state(request):
         return render(request, "certificates/verify.html", {"form": form, "result_html": result_html})
@@ -99,10 +131,10 @@ def _result_html(result: dcc.Verification) -> str:
                  {"result": display, "label": label}, fills)
 
 
-@csrf_exempt  # the token is checked by _verify_form, once the limits have passed: checking it reads the body
+@csrf_exempt  # the token is checked by _verify_form, once the body is known to be within its limit
 @replica_reads
 def verify_page(request):
-    if request.method == "POST":
+    if request.method == "POST" and not _text_sized(request):
         if hit := _over_the_limit(request):
             return too_many_requests(request, hit.resets_at)
         if _body_too_large(request):
@@ -110,7 +142,8 @@ def verify_page(request):
                 "size": filesizeformat(settings.VERIFY_MAX_BODY_BYTES)}
             return render(request, "certificates/verify.html", {"form": VerifyForm(), "refusal": refusal},
                           status=413)
-    return _verify_form(request)
+        return _verify_form(request, counted=True)
+    return _verify_form(request, counted=request.method != "POST")
 
 
 def _api_refusal(reason: str, status: int) -> JsonResponse:
@@ -124,24 +157,44 @@ def verify_api(request):
     """POST {"qr": "HC1:…"} → {"status": …, "valid": …, "holder": …, "vaccinations": […]}.
 
     400 for anything that is not a certificate, 413 for a body or text over the limits, 429 over the rate."""
-    if hit := _over_the_limit(request):
-        return too_many_requests(request, hit.resets_at, json_body={
-            "valid": False, "reason": "too many requests from this address"})
+    counted = not _text_sized(request)  # a body that may be long is counted before it is read
+    if counted and (hit := _over_the_limit(request)):
+        return _api_too_many(request, hit)
     if _body_too_large(request):
         return _api_refusal("input too long", 413)
+    qr, refusal = _api_text(request)
+    if not counted and refusal is None:
+        hit, result = verify_counted(qr, **_limit(request))
+        if result is None:
+            return _api_too_many(request, hit)
+    else:
+        if not counted and (hit := _over_the_limit(request)):
+            return _api_too_many(request, hit)
+        if refusal is not None:
+            return refusal
+        result = verify_text(qr)
+    return JsonResponse(result.as_json(), status=400 if result.status == dcc.Status.MALFORMED else 200)
+
+
+def _api_too_many(request, hit):
+    return too_many_requests(request, hit.resets_at, json_body={
+        "valid": False, "reason": "too many requests from this address"})
+
+
+def _api_text(request) -> tuple[str, JsonResponse | None]:
+    """The QR text the API was sent, or the refusal of what it was sent instead."""
     try:
         data = json.loads(request.body or b"{}")
     except RequestDataTooBig:
-        return _api_refusal("input too long", 413)
+        return "", _api_refusal("input too long", 413)
     except (ValueError, RecursionError):
-        return _api_refusal('send {"qr": "HC1:…"}', 400)
+        return "", _api_refusal('send {"qr": "HC1:…"}', 400)
     qr = data.get("qr") if isinstance(data, dict) else None
     if not isinstance(qr, str):
-        return _api_refusal('send {"qr": "HC1:…"} with the text of the QR code', 400)
+        return "", _api_refusal('send {"qr": "HC1:…"} with the text of the QR code', 400)
     if len(qr) > dcc.MAX_QR_CHARS:
-        return _api_refusal("input too long", 413)
-    result = verify_text(qr)
-    return JsonResponse(result.as_json(), status=400 if result.status == dcc.Status.MALFORMED else 200)
+        return "", _api_refusal("input too long", 413)
+    return qr, None
 
 
 @cache_control(max_age=3600, public=True)

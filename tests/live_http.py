@@ -35,11 +35,11 @@ class Browser:
         self._ready.connect()
         return self
 
-    def request(self, method: str, path: str, data: dict | None = None) -> Answer:
+    def request(self, method: str, path: str, data: dict | None = None, *, body: str | None = None) -> Answer:
+        """`data`: a form, sent as a browser sends it; or `body` as it is (with the Content-Type of `headers`)."""
         headers = dict(self.headers)
         if self.cookies:
             headers["Cookie"] = "; ".join(f"{name}={value}" for name, value in self.cookies.items())
-        body = None
         if data is not None:
             body = urlencode(data)
             headers["Content-Type"] = "application/x-www-form-urlencoded"

@@ -96,9 +96,10 @@ class LogEntry:
     pending: bool
 
 
-def certificate_reads(*, uvci: str, digest: bytes) -> tuple[bool, LogEntry]:
-    """What a verification reads, in one round trip: whether the certificate with this UVCI is revoked, and
-    the log's leaf for the issue of the signed message with this SHA-256 (or whether one waits for its index)."""
+def certificate_reads_query(*, uvci: str, digest: bytes) -> tuple[str, list]:
+    """What a verification reads, as one statement giving one row: whether the certificate with this UVCI is
+    revoked, and the log's leaf for the issue of the signed message with this SHA-256 (or whether one waits for its
+    index). `certificate_reads` runs it; `certificate_reads_answer` reads its row."""
     certificates, leaves, pending = (Certificate._meta.db_table, LogLeaf._meta.db_table,
                                      PendingLeaf._meta.db_table)
     sql = f"""
@@ -109,15 +110,25 @@ def certificate_reads(*, uvci: str, digest: bytes) -> tuple[bool, LogEntry]:
         LEFT JOIN {leaves} AS leaf ON leaf.cose_sha256 = %s AND leaf.event = %s
         LEFT JOIN {certificates} AS certificate ON certificate.id = leaf.certificate_id
         ORDER BY leaf."index" LIMIT 1"""
-    alias = router.db_for_read(LogLeaf)  # the replica inside @replica_reads, as the ORM would
-    cursor = hot_cursor(alias)  # prepared once per connection: the public page every verifier posts to
-    cursor.execute(sql, [uvci, Certificate.Status.REVOKED, digest, formats.ISSUED, digest, formats.ISSUED])
-    revoked, waiting, index, certificate_id, leaf_data, leaf_uvci = cursor.fetchone()
+    return sql, [uvci, Certificate.Status.REVOKED, digest, formats.ISSUED, digest, formats.ISSUED]
+
+
+def certificate_reads_answer(row: tuple) -> tuple[bool, LogEntry]:
+    """The row of `certificate_reads_query`: revoked or not, and where the log holds the certificate."""
+    revoked, waiting, index, certificate_id, leaf_data, leaf_uvci = row
     leaf = None
     if index is not None:
         leaf = LogLeaf(index=index, certificate_id=certificate_id, leaf_data=bytes(leaf_data))
         leaf.certificate = Certificate(pk=certificate_id, uvci=leaf_uvci)
     return bool(revoked), LogEntry(leaf=leaf, pending=bool(waiting))
+
+
+def certificate_reads(*, uvci: str, digest: bytes) -> tuple[bool, LogEntry]:
+    """`certificate_reads_query` in one round trip."""
+    alias = router.db_for_read(LogLeaf)  # the replica inside @replica_reads, as the ORM would
+    cursor = hot_cursor(alias)  # prepared once per connection: the public page every verifier posts to
+    cursor.execute(*certificate_reads_query(uvci=uvci, digest=digest))
+    return certificate_reads_answer(cursor.fetchone())
 
 
 def certificate_log_status(digest: bytes, *, entry: LogEntry | None = None) -> dict:

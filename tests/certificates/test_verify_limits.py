@@ -15,6 +15,9 @@ from django.utils import timezone
 
 from certificates.pdf import qr_png
 from certificates.verification import display_date
+from registry.models import AdministrativeUnit
+from registry.reference_data import load_reference_data
+from tests.live_http import Browser, no_server_error, together
 
 API, PAGE = "certificates:verify_api", "certificates:verify"
 
@@ -66,6 +69,35 @@ def test_parallel_requests_from_one_address_exactly_the_limit_pass(live_server, 
     for headers, body in refused:
         assert 1 <= int(headers["Retry-After"]) <= 600
         assert body["status"] == "rate_limited" and body["valid"] is False and body["retry_after"] >= 1
+
+
+@pytest.fixture
+def live_certified(request, transactional_db):
+    """The certificate of `certified`, committed where the live server reads it."""
+    if not AdministrativeUnit.objects.exists():
+        load_reference_data()
+    return request.getfixturevalue("certified")["certificate"]
+
+
+@pytest.mark.postgres
+def test_twenty_checks_of_a_real_certificate_at_once_pass_exactly_the_limit(live_certified, live_server, settings):
+    """A certificate's check is counted in the same statement as its reads (its revocation, its place in the log):
+    twenty at once from one address, ten on the page and ten through the API, get exactly the limit's answers, and
+    every answer given says the certificate is valid."""
+    settings.VERIFY_PER_IP, settings.VERIFY_IP_WINDOW_SECONDS = 8, 600
+    qr, page, api = live_certified.qr_text, reverse(PAGE), reverse(API)
+    on_page = [Browser(live_server.url).open_form(page) for _ in range(10)]
+    through_api = [Browser(live_server.url, headers={"Content-Type": "application/json"}).connect()
+                   for _ in range(10)]
+    answers = together([lambda b=b: b.post(page, {"qr": qr}) for b in on_page]
+                       + [lambda b=b: b.request("POST", api, body=json.dumps({"qr": qr})) for b in through_api])
+    no_server_error(answers)
+    assert sorted(answer.status for answer in answers) == [200] * 8 + [429] * 12
+    for answer, where in zip(answers, ["page"] * 10 + ["api"] * 10):
+        if answer.status == 200 and where == "api":
+            assert json.loads(answer.text)["valid"] is True
+        elif answer.status == 200:
+            assert "Hợp lệ" in answer.text and "Đặng Thị Ánh" in answer.text
 
 
 @pytest.mark.postgres
