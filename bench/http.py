@@ -155,6 +155,8 @@ def build(rows: int, work: Path) -> dict:
     from django.db import connection
     from django.urls import reverse
     from django.utils import timezone
+    from django.middleware.csrf import CSRF_ALLOWED_CHARS
+    from django.utils.crypto import get_random_string
     from django_otp.plugins.otp_totp.models import TOTPDevice
     from importlib import import_module
 
@@ -226,7 +228,10 @@ def build(rows: int, work: Path) -> dict:
         if otp:
             session["otp_device_id"] = TOTPDevice.objects.create(user=user, name="bench", confirmed=True).persistent_id
         session.create()
-        return f"{settings.SESSION_COOKIE_NAME}={session.session_key}"
+        # The cookies a browser holds once signed in: its session, and the CSRF cookie that sign-in set. Without
+        # the latter every page would make a new secret and send it back in a Set-Cookie, as no browser makes it.
+        csrf_cookie = get_random_string(32, CSRF_ALLOWED_CHARS)
+        return f"{settings.SESSION_COOKIE_NAME}={session.session_key}; {settings.CSRF_COOKIE_NAME}={csrf_cookie}"
 
     national = get_user_model().objects.create_user("bench-national", secrets.token_urlsafe(), full_name="Quốc gia")
     staff_assignment_set(actor=None, user=national, role="national")
@@ -335,8 +340,8 @@ def profile(spec: dict, count: int) -> None:
 
     teardown_test_environment()  # the test runner's template instrumentation would be profiled too
     client = Client(SERVER_NAME="127.0.0.1")
-    name, _sep, value = spec.get("cookie", "").partition("=")
-    if name:
+    for pair in filter(None, spec.get("cookie", "").split("; ")):
+        name, _sep, value = pair.partition("=")
         client.cookies[name] = value
     method = spec.get("method", "GET")
 

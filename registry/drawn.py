@@ -46,9 +46,10 @@ def drawn(template_name: str, key: tuple, context, fills: dict[str, str] | None 
         if len(_drawn) >= LIMIT:
             _drawn.clear()
         _drawn[(template_name, *key)] = html
-    if fills:  # in one pass, so that a value holding a marker (a visitor's text) is never filled in itself
-        values = {name: esc(value) for name, value in fills.items()}
-        html = _MARKER.sub(lambda found: values.get(found.group(1), found.group(0)), html)
+    if fills:  # in one pass, so that a value holding a marker (a visitor's text) is never filled in itself;
+        # each value escaped where the page shows it (a result carries values its page does not show)
+        html = _MARKER.sub(lambda found: esc(fills[found.group(1)]) if found.group(1) in fills else found.group(0),
+                           html)
     return mark_safe(html)
 
 
