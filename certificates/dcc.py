@@ -191,20 +191,6 @@ def _read_claims(payload: bytes, result: Verification) -> None:
     result.hcert = _plain(hcert)
 
 
-def claimed_ids(message: Message) -> list[str]:
-    """The certificate ids ("ci") that a message's payload claims, read before its signature is checked: only for
-    reading their revocation in advance (`verify` asks again once the signature holds); [] when there are none."""
-    try:
-        claims = _cbor(message.payload, "the payload")
-    except ValueError:
-        return []
-    container = claims.get(CWT_HCERT) if type(claims) in _MAPS else None
-    hcert = container.get(1) if type(container) in _MAPS else None
-    entries = hcert.get("v") if type(hcert) in _MAPS else None
-    return [entry["ci"] for entry in entries if type(entry) in _MAPS and isinstance(entry.get("ci"), str)
-            and entry["ci"]] if isinstance(entries, list) else []
-
-
 def verify(qr: str, *, trust: Mapping[bytes, list[TrustedKey]], at: datetime.datetime,
            revoked: callable = None, message: Message | None = None) -> Verification:
     """Decode, check the signature against the trust list, then read the claims, the validity at `at`, and

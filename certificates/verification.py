@@ -37,8 +37,8 @@ def verify_counted(qr: str, *, key: str, limit: int, window_seconds: int) -> tup
     """Count one check against `key` (registry.throttle), then verify `qr`: no result past the limit.
 
     The count comes before the signature is checked. Where the verification's reads go to the database the
-    counters are on (no replica), they are read in the same round trip, for the certificate id its text claims;
-    `verify` uses that answer only for that id, once the signature holds."""
+    counters are on (no replica), they are read in the same round trip: they need only the SHA-256 of the signed
+    message, so nothing in it is read before its signature holds."""
     from .transparency.models import LogLeaf
 
     reads = _Reads(qr)
@@ -52,11 +52,12 @@ def verify_counted(qr: str, *, key: str, limit: int, window_seconds: int) -> tup
 
 
 class _Reads:
-    """The database reads of one verification: the first revocation check also reads where the public log holds
-    the certificate, in the same round trip (or none, when `verify_counted` read them with its count)."""
+    """The database reads of one verification, in one round trip from the signed message's SHA-256: where the public
+    log holds it, and the certificate it belongs to with its status (read at the first revocation check, or ahead
+    with the count by `verify_counted`). Another certificate id is looked up on its own."""
 
     def __init__(self, qr: str):
-        self.qr, self.entry, self.known = qr, None, {}
+        self.qr, self.read, self.holder, self.entry = qr, False, None, None
         try:
             raw = dcc.message_bytes(qr)
             self.message = dcc.decode_bytes(raw)
@@ -75,31 +76,38 @@ class _Reads:
         return result
 
     def read_ahead(self) -> tuple[str, list] | None:
-        """The statement of the first revocation check, for the id the text claims (None when it claims none)."""
+        """The statement of the reads (None when the text does not decode to a message)."""
         from .transparency.selectors import certificate_reads_query
 
-        ids = dcc.claimed_ids(self.message) if self.message is not None else []
-        if not ids:
-            return None
-        self.ahead = ids[0]
-        return certificate_reads_query(uvci=ids[0], digest=self.digest)
+        return certificate_reads_query(self.digest) if self.digest is not None else None
 
     def answered(self, row: tuple) -> None:
         from .transparency.selectors import certificate_reads_answer
 
-        self.known[self.ahead], self.entry = certificate_reads_answer(row)
+        self.holder, self.entry = certificate_reads_answer(row)
+        self.read = True
 
     def revoked(self, uvci: str) -> bool:
         from .transparency.selectors import certificate_reads
 
-        if uvci in self.known:
-            return self.known[uvci]
-        if self.digest is None or self.entry is not None:
-            return is_revoked(uvci)
-        revoked, self.entry = certificate_reads(uvci=uvci, digest=self.digest)
-        return revoked
+        if self.digest is not None and not self.read:
+            self.holder, self.entry = certificate_reads(self.digest)
+            self.read = True
+        if self.holder is not None and self.holder[0] == uvci:
+            return self.holder[1]
+        return is_revoked(uvci)
 
     def log_status(self) -> dict:
+        """Whether the public log holds this certificate, its inclusion proof checked against the latest signed
+        head."""
+        from .transparency.selectors import certificate_log_status
+
+        if self.digest is None:
+            return {"status": "not_found", "recorded": False}
+        return certificate_log_status(self.digest, entry=self.entry)
+
+
+def log_status(self) -> dict:
         """Whether the public log holds this certificate, its inclusion proof checked against the latest signed
         head."""
         from .transparency.selectors import certificate_log_status

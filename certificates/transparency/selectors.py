@@ -96,38 +96,40 @@ class LogEntry:
     pending: bool
 
 
-def certificate_reads_query(*, uvci: str, digest: bytes) -> tuple[str, list]:
-    """What a verification reads, as one statement giving one row: whether the certificate with this UVCI is
-    revoked, and the log's leaf for the issue of the signed message with this SHA-256 (or whether one waits for its
-    index). `certificate_reads` runs it; `certificate_reads_answer` reads its row."""
+def certificate_reads_query(digest: bytes) -> tuple[str, list]:
+    """What a verification reads, as one statement giving one row, from the SHA-256 of the signed message alone
+    (nothing in the message is read before its signature holds): the log's leaf for its issue (or whether one
+    waits for its index), and the certificate it belongs to, with its UVCI and status. `certificate_reads` runs it;
+    `certificate_reads_answer` reads its row."""
     certificates, leaves, pending = (Certificate._meta.db_table, LogLeaf._meta.db_table,
                                      PendingLeaf._meta.db_table)
+    waiting = f"SELECT certificate_id FROM {pending} WHERE cose_sha256 = %s AND event = %s LIMIT 1"
     sql = f"""
-        SELECT (SELECT 1 FROM {certificates} WHERE uvci = %s AND status = %s LIMIT 1),
-               (SELECT 1 FROM {pending} WHERE cose_sha256 = %s AND event = %s LIMIT 1),
-               leaf."index", leaf.certificate_id, leaf.leaf_data, certificate.uvci
+        SELECT leaf."index", leaf.certificate_id, leaf.leaf_data, ({waiting}), holder.uvci, holder.status
         FROM (SELECT 1 AS one) AS one
         LEFT JOIN {leaves} AS leaf ON leaf.cose_sha256 = %s AND leaf.event = %s
-        LEFT JOIN {certificates} AS certificate ON certificate.id = leaf.certificate_id
+        LEFT JOIN {certificates} AS holder ON holder.id = COALESCE(leaf.certificate_id, ({waiting}))
         ORDER BY leaf."index" LIMIT 1"""
-    return sql, [uvci, Certificate.Status.REVOKED, digest, formats.ISSUED, digest, formats.ISSUED]
+    return sql, [digest, formats.ISSUED] * 3
 
 
-def certificate_reads_answer(row: tuple) -> tuple[bool, LogEntry]:
-    """The row of `certificate_reads_query`: revoked or not, and where the log holds the certificate."""
-    revoked, waiting, index, certificate_id, leaf_data, leaf_uvci = row
+def certificate_reads_answer(row: tuple) -> tuple[tuple[str, bool] | None, LogEntry]:
+    """The row of `certificate_reads_query`: the certificate's (UVCI, revoked or not), None when the message is
+    none of ours; and where the log holds it."""
+    index, certificate_id, leaf_data, waiting, uvci, status = row
     leaf = None
     if index is not None:
         leaf = LogLeaf(index=index, certificate_id=certificate_id, leaf_data=bytes(leaf_data))
-        leaf.certificate = Certificate(pk=certificate_id, uvci=leaf_uvci)
-    return bool(revoked), LogEntry(leaf=leaf, pending=bool(waiting))
+        leaf.certificate = Certificate(pk=certificate_id, uvci=uvci)
+    holder = (uvci, status == Certificate.Status.REVOKED) if uvci is not None else None
+    return holder, LogEntry(leaf=leaf, pending=waiting is not None)
 
 
-def certificate_reads(*, uvci: str, digest: bytes) -> tuple[bool, LogEntry]:
+def certificate_reads(digest: bytes) -> tuple[tuple[str, bool] | None, LogEntry]:
     """`certificate_reads_query` in one round trip."""
     alias = router.db_for_read(LogLeaf)  # the replica inside @replica_reads, as the ORM would
     cursor = hot_cursor(alias)  # prepared once per connection: the public page every verifier posts to
-    cursor.execute(*certificate_reads_query(uvci=uvci, digest=digest))
+    cursor.execute(*certificate_reads_query(digest))
     return certificate_reads_answer(cursor.fetchone())
 
 

@@ -35,7 +35,8 @@ def test_a_certificate_waiting_for_the_log_costs_one_round_trip(client, certifie
 
 
 def test_a_revoked_certificate_is_told_revoked_on_the_page(client, certified, world, lot):
-    """Its revocation is read ahead with the count, for the id its text claims, and shown once the signature holds."""
+    """Its status is read ahead with the count, from the signed message's digest alone, and shown once the
+    signature holds."""
     from certificates.services import certificates_revoke_for_lot
 
     certificates_revoke_for_lot(actor=world["national"], lot_id=lot.pk, reason="Thu hồi lô")
