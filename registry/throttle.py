@@ -12,7 +12,7 @@ A hit made inside a transaction that later rolls back is rolled back with it; ca
 import datetime
 from dataclasses import dataclass
 
-from django.db import DEFAULT_DB_ALIAS, connection
+from django.db import connection
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
@@ -66,14 +66,7 @@ def throttle_hit(key: str, *, limit: int, window_seconds: int, durable: bool = T
     so parallel requests still get distinct counts and the limit holds exactly; only a database crash could forget
     the counts of its last fraction of a second. Inside a caller's transaction nothing changes (the caller's
     writes must stay durable)."""
-    now = timezone.now()
-    since = now - datetime.timedelta(seconds=window_seconds)
-    adapt = connection.ops.adapt_datetimefield_value
-    quick = not durable and connection.vendor == "postgresql" and not connection.in_atomic_block
-    cursor = hot_cursor()  # prepared once per connection: every verification and sign-in counts through it
-    cursor.execute(_UPSERT_QUICK if quick else _UPSERT_DURABLE, [key[:200], adapt(now), adapt(since), adapt(since)])
-    count, start = cursor.fetchone()
-    return Hit(count=count, limit=limit, resets_at=_moment(start) + datetime.timedelta(seconds=window_seconds))
+    return _count(key, limit=limit, window_seconds=window_seconds, durable=durable)[0]
 
 
 def throttle_hit_reading(key: str, *, limit: int, window_seconds: int,
@@ -81,20 +74,26 @@ def throttle_hit_reading(key: str, *, limit: int, window_seconds: int,
     """`throttle_hit(durable=False)` and a read of one row (`read`: its SQL and parameters, on the default database),
     in one round trip on PostgreSQL: for a public page whose reads are on the database its counters are on. The row
     is returned whatever the count; past the limit the caller shows nothing of it."""
-    sql, params = read
     if connection.vendor != "postgresql":  # SQLite has no INSERT inside WITH: the count, then the read
         hit = throttle_hit(key, limit=limit, window_seconds=window_seconds, durable=False)
         with connection.cursor() as cursor:
-            cursor.execute(sql, params)
+            cursor.execute(*read)
             return hit, cursor.fetchone()
+    return _count(key, limit=limit, window_seconds=window_seconds, durable=False, read=read)
+
+
+def _count(key: str, *, limit: int, window_seconds: int, durable: bool,
+           read: tuple[str, list] | None = None) -> tuple[Hit, tuple]:
     now = timezone.now()
     since = now - datetime.timedelta(seconds=window_seconds)
     adapt = connection.ops.adapt_datetimefield_value
-    upsert = _UPSERT_DURABLE if connection.in_atomic_block else _UPSERT_QUICK
-    cursor = hot_cursor(DEFAULT_DB_ALIAS)
-    cursor.execute(
-        f'WITH hit AS ({upsert}) SELECT hit."count", hit.window_start, answer.* FROM hit, ({sql}) AS answer',
-        [key[:200], adapt(now), adapt(since), adapt(since), *params])
+    quick = not durable and connection.vendor == "postgresql" and not connection.in_atomic_block
+    sql, params = _UPSERT_QUICK if quick else _UPSERT_DURABLE, [key[:200], adapt(now), adapt(since), adapt(since)]
+    if read is not None:
+        sql = f'WITH hit AS ({sql}) SELECT hit."count", hit.window_start, answer.* FROM hit, ({read[0]}) AS answer'
+        params += read[1]
+    cursor = hot_cursor()  # prepared once per connection: every verification and sign-in counts through it
+    cursor.execute(sql, params)
     count, start, *row = cursor.fetchone()
     resets_at = _moment(start) + datetime.timedelta(seconds=window_seconds)
     return Hit(count=count, limit=limit, resets_at=resets_at), tuple(row)
