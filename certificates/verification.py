@@ -1,7 +1,6 @@
 """Public verification: the check itself (the page and the API share it), photos of QR codes, and how a
 result reads for a person (dates as dd/mm/yyyy, the vaccine by its name)."""
 import datetime
-import hashlib
 import re
 import time
 
@@ -57,6 +56,8 @@ class _Reads:
     with the count by `verify_counted`). Another certificate id is looked up on its own."""
 
     def __init__(self, qr: str):
+        from .transparency.services import message_sha256
+
         self.qr, self.read, self.holder, self.entry = qr, False, None, None
         try:
             raw = dcc.message_bytes(qr)
@@ -64,7 +65,7 @@ class _Reads:
         except ValueError:
             self.digest = self.message = None
         else:
-            self.digest = hashlib.sha256(raw).digest()  # what the certificate's leaf records
+            self.digest = message_sha256(raw)  # what the certificate's leaf records
 
     def verify(self) -> dcc.Verification:
         if self.message is None:

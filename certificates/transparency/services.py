@@ -23,7 +23,12 @@ from .models import LogHead, LogLeaf, LogNode, PendingLeaf, SignedTreeHead
 
 def certificate_sha256(qr_text: str) -> bytes:
     """The SHA-256 of a certificate's signed COSE message, which its leaf records."""
-    return hashlib.sha256(dcc.message_bytes(qr_text)).digest()
+    return message_sha256(dcc.message_bytes(qr_text))
+
+
+def message_sha256(message: bytes) -> bytes:
+    """`certificate_sha256` of a message already taken out of its QR text (`dcc.message_bytes`)."""
+    return hashlib.sha256(message).digest()
 
 
 def _head_locked() -> LogHead:
