@@ -108,26 +108,6 @@ class _Reads:
         return certificate_log_status(self.digest, entry=self.entry)
 
 
-def log_status(self) -> dict:
-        """Whether the public log holds this certificate, its inclusion proof checked against the latest signed
-        head."""
-        from .transparency.selectors import certificate_log_status
-
-        if self.digest is None:
-            return {"status": "not_found", "recorded": False}
-        return certificate_log_status(self.digest, entry=self.entry)
-
-
-def log_status(self) -> dict:
-        """Whether the public log holds this certificate, its inclusion proof checked against the latest signed
-        head."""
-        from .transparency.selectors import certificate_log_status
-
-        if self.digest is None:
-            return {"status": "not_found", "recorded": False}
-        return certificate_log_status(self.digest, entry=self.entry)
-
-
 def log_status(qr: str) -> dict:
     """Whether the public log holds this certificate, its inclusion proof checked against the latest signed head."""
     return _Reads(qr).log_status()

@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.core.exceptions import RequestDataTooBig
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.template.loader import get_template
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 from django.utils.translation import get_language, gettext_lazy
@@ -95,6 +96,12 @@ def _verify_form(request, *, counted: bool):
         if hit := _over_the_limit(request):
             return too_many_requests(request, hit.resets_at)
         counted = True
+    if not counted and (qr := _text_alone(request)) and visitor_without_state(request):
+        # What verifiers post all day: a text, from a visitor without a session. No form is made for it.
+        hit, result = verify_counted(qr, **_limit(request))
+        if result is None:
+            return too_many_requests(request, hit.resets_at)
+        return HttpResponse(_answer_page(request, result))
     form = VerifyForm(request.POST or None, request.FILES or None)
     result = None
     if request.method == "POST" and form.is_valid():
@@ -119,6 +126,31 @@ def _verify_form(request, *, counted: bool):
     return HttpResponse(drawn_page(request, "certificates/verify.html", (),
                                    lambda: {"form": VerifyForm({"qr": fill_marker("qr")})},
                                    fills={"result_html": result_html, "qr": form["qr"].value() or ""}))
+
+
+def _text_alone(request) -> str | None:
+    """The text of a POST that carries a text and no photo, cleaned as the form's field cleans it; None for anything
+    else (which the form then answers, with its messages)."""
+    if request.method != "POST" or request.FILES:
+        return None
+    try:
+        return VerifyForm.base_fields["qr"].clean(request.POST.get("qr", "")) or None
+    except forms.ValidationError:
+        return None
+
+
+def _answer_page(request, result: dcc.Verification) -> str:
+    """The page with its result, for a `visitor_without_state`: drawn once per language and shape of result (valid
+    with two doses in the log, revoked, altered…), this check's values put in."""
+    fills = {"qr": request.POST.get("qr", "")}  # the text as sent, as the form shows it
+    shape, display = shaped(verification_display(result), "result", fills, literal=frozenset({"status"}))
+    label = str(STATUS_LABELS.get(result.status, ""))
+
+    def context() -> dict:
+        return {"form": VerifyForm({"qr": fill_marker("qr")}), "result_html": get_template(
+            "certificates/partials/verify_result.html").render({"result": display, "label": label})}
+
+    return drawn_page(request, "certificates/verify.html", ("result", label, shape), context, fills=fills)
 
 
 def _result_html(result: dcc.Verification) -> str:

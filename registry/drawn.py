@@ -25,7 +25,8 @@ from django.utils.translation import get_language
 from .html import esc
 
 LIMIT = 512
-_drawn: dict[tuple, str] = {}
+# Each drawing kept as its text split at the markers: [text, name, text, name, …, text].
+_drawn: dict[tuple, list[str]] = {}
 _MARKER = re.compile(r"drawn-fill-([a-z0-9_]+)-3b1e")
 
 
@@ -39,18 +40,21 @@ def drawn(template_name: str, key: tuple, context, fills: dict[str, str] | None 
     """`template_name` drawn with `context` (a dict, or a function returning it, called only to draw) once per `key`
     in this process. `fills` gives this request's value for each marker (`fill_marker(name)`) that the context put
     where the value goes."""
-    html = _drawn.get((template_name, *key))
-    if html is None:
-        html = get_template(template_name).render(
-            {**(context() if callable(context) else context), **{name: fill_marker(name) for name in fills or {}}})
+    parts = _drawn.get((template_name, *key))
+    if parts is None:
+        parts = _MARKER.split(get_template(template_name).render(
+            {**(context() if callable(context) else context), **{name: fill_marker(name) for name in fills or {}}}))
         if len(_drawn) >= LIMIT:
             _drawn.clear()
-        _drawn[(template_name, *key)] = html
-    if fills:  # in one pass, so that a value holding a marker (a visitor's text) is never filled in itself;
-        # each value escaped where the page shows it (a result carries values its page does not show)
-        html = _MARKER.sub(lambda found: esc(fills[found.group(1)]) if found.group(1) in fills else found.group(0),
-                           html)
-    return mark_safe(html)
+        _drawn[(template_name, *key)] = parts
+    if len(parts) == 1:
+        return mark_safe(parts[0])
+    # Put in at the kept places only, so that a value holding a marker (a visitor's text) is never filled in itself;
+    # each value escaped where the page shows it (a result carries values its page does not show).
+    fills = fills or {}
+    page = parts.copy()
+    page[1::2] = [esc(fills[name]) if name in fills else fill_marker(name) for name in parts[1::2]]
+    return mark_safe("".join(page))
 
 
 def shaped(value, name: str, fills: dict, *, literal: frozenset = frozenset()) -> tuple:

@@ -70,3 +70,28 @@ def test_each_kind_of_result_is_drawn_as_the_template_draws_it(certified, world,
     certificates_revoke_for_lot(actor=world["national"], lot_id=lot.pk, reason="Thu hồi lô")
     drawn, rendered = both(good)
     assert drawn == rendered and "Đã thu hồi" in drawn
+
+
+def test_every_kind_of_answer_page_is_what_the_templates_draw(certified, world, lot, settings):
+    """The answer to a text alone (no form is made for it) against the page the form and the templates draw, for
+    each kind of result, for texts the form refuses (too long, a NUL character, only spaces) and for a text sent with
+    spaces around it."""
+    from certificates import dcc
+    from certificates.services import certificates_revoke_for_lot
+    from tests.certificates.test_verify_malformed import ALL, cose
+
+    settings.VERIFY_PER_IP = 1000  # about a hundred checks from one address
+    good = certified["certificate"].qr_text
+    texts = [good, f"  {good}\n", good[:-6] + "AAAAAA", "HC1:", "not a code", cose(), cose(payload=b"\xff"),
+             *[param.values[0]() for param in ALL[:12]], "   ", "HC1:\x00", "HC1:" + "A" * dcc.MAX_QR_CHARS]
+    for text in texts:
+        for _ in range(2):  # drawn, then from the kept drawing
+            drawn, rendered = drawn_and_rendered("POST", PAGE, {"qr": text})
+            assert drawn == rendered, text[:80]
+    answer = drawn_and_rendered("POST", PAGE, {"qr": f"  {good}\n"})[0]
+    assert 'class="verdict">Hợp lệ<' in answer and f"\n  {good}\n</textarea>" in answer
+    too_long = drawn_and_rendered("POST", PAGE, {"qr": "HC1:" + "A" * dcc.MAX_QR_CHARS})[0]
+    assert 'class="verdict"' not in too_long and "8004" in too_long  # the form's own message: its length
+    certificates_revoke_for_lot(actor=world["national"], lot_id=lot.pk, reason="Thu hồi lô")
+    drawn, rendered = drawn_and_rendered("POST", PAGE, {"qr": good})
+    assert drawn == rendered and 'class="verdict">Đã thu hồi<' in drawn
