@@ -139,28 +139,35 @@ def _text_alone(request) -> str | None:
         return None
 
 
-def _answer_page(request, result: dcc.Verification) -> str:
-    """The page with its result, for a `visitor_without_state`: drawn once per language and shape of result (valid
-    with two doses in the log, revoked, altered…), this check's values put in."""
-    fills = {"qr": request.POST.get("qr", "")}  # the text as sent, as the form shows it
+RESULT_TEMPLATE = "certificates/partials/verify_result.html"
+
+
+def _result_shaped(result: dcc.Verification, fills: dict) -> tuple[tuple, dict]:
+    """The result's section as its shape (valid with two doses in the log, revoked, altered…, and the words of its
+    status) and its context to draw with, whose values are markers put in `fills`."""
     shape, display = shaped(verification_display(result), "result", fills, literal=frozenset({"status"}))
     label = str(STATUS_LABELS.get(result.status, ""))
+    return (label, shape), {"result": display, "label": label}
+
+
+def _answer_page(request, result: dcc.Verification) -> str:
+    """The page with its result, for a `visitor_without_state`: drawn once per language and shape of result, this
+    check's values put in."""
+    fills = {"qr": request.POST.get("qr", "")}  # the text as sent, as the form shows it
+    shape, result_context = _result_shaped(result, fills)
 
     def context() -> dict:
-        return {"form": VerifyForm({"qr": fill_marker("qr")}), "result_html": get_template(
-            "certificates/partials/verify_result.html").render({"result": display, "label": label})}
+        return {"form": VerifyForm({"qr": fill_marker("qr")}),
+                "result_html": get_template(RESULT_TEMPLATE).render(result_context)}
 
-    return drawn_page(request, "certificates/verify.html", ("result", label, shape), context, fills=fills)
+    return drawn_page(request, "certificates/verify.html", ("result", *shape), context, fills=fills)
 
 
 def _result_html(result: dcc.Verification) -> str:
-    """The result's section, drawn once per language and shape of result (valid with two doses in the log, revoked,
-    altered…) with this result's values put in."""
+    """The result's section, drawn once per language and shape of result with this result's values put in."""
     fills: dict = {}
-    shape, display = shaped(verification_display(result), "result", fills, literal=frozenset({"status"}))
-    label = str(STATUS_LABELS.get(result.status, ""))
-    return drawn("certificates/partials/verify_result.html", ("result", get_language(), label, shape),
-                 {"result": display, "label": label}, fills)
+    shape, result_context = _result_shaped(result, fills)
+    return drawn(RESULT_TEMPLATE, ("result", get_language(), *shape), result_context, fills)
 
 
 @csrf_exempt  # the token is checked by _verify_form, once the body is known to be within its limit
