@@ -19,7 +19,7 @@ from django.contrib.auth.middleware import AuthenticationMiddleware
 from django.core.cache import DEFAULT_CACHE_ALIAS
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
 from django.utils.crypto import constant_time_compare
-from django.utils.functional import SimpleLazyObject
+from django.utils.functional import LazyObject, SimpleLazyObject, empty
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.middleware import OTPMiddleware
 
@@ -87,16 +87,30 @@ class PrincipalAuthenticationMiddleware(AuthenticationMiddleware):
         request.user = SimpleLazyObject(lambda: principal_user(request))
 
 
+def _unwrapped(user):
+    """The object behind a lazy request.user (a LazyObject holds it in `_wrapped` once set up)."""
+    if isinstance(user, LazyObject):
+        if user._wrapped is empty:
+            user._setup()
+        return user._wrapped
+    return user
+
+
 class PrincipalOTPMiddleware(OTPMiddleware):
     """django-otp's middleware, with the session's second-factor device read from the cache when kept there.
     django-otp still checks that the device belongs to the user and is confirmed."""
 
     def _verify_user_sync(self, request, user):
-        """django-otp's own, reading the device through `kept_for`: with the user, in one round trip."""
+        """django-otp's own, reading the device through `kept_for`: with the user, in one round trip.
+
+        The user itself then replaces the lazy objects on the request (ours inside django-otp's): a page reads
+        request.user dozens of times, and each read through them raised and caught an AttributeError in each."""
+        user = _unwrapped(user)
         self._init_user_fields(user)
         persistent_id = request.session.get(DEVICE_ID_SESSION_KEY) if user.is_authenticated else None
         if persistent_id:
             user.otp_device = self._finalize_device(request, user, self._device_of(user, persistent_id))
+        request.user = user
         return user
 
     def _device_of(self, user, persistent_id: str):
