@@ -33,6 +33,7 @@ def main() -> None:
     with scratch_database() as connection:
         from django.conf import settings
         from django.contrib.auth import get_user_model
+        from django.db import transaction
         from django.utils import timezone
         from openpyxl import Workbook
 
@@ -78,8 +79,6 @@ def main() -> None:
 
         def floor_write(rows) -> None:
             """The rows into the four tables by COPY alone (see the module's docstring)."""
-            from django.db import transaction
-
             now = timezone.now()
             with transaction.atomic():
                 people = reserve_ids(Person, len(rows))
